@@ -1,0 +1,1 @@
+"""Neural-network variant: softmax regression and the shallow logistic network."""

@@ -1,0 +1,1 @@
+"""Rendering of results: text, HTML (and later LaTeX). Reads results, computes nothing."""

@@ -1,0 +1,142 @@
+"""The regression summary: header facts and one coefficient block per outcome.
+
+A :class:`Summary` holds already-formatted strings built from ``tidy()`` and
+``fit_statistics()``; the text and HTML renderers only lay them out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from .formatting import fmt_number, fmt_pvalue, fmt_stat
+
+
+@dataclass(frozen=True)
+class CoefBlock:
+    """The coefficient rows of one non-reference outcome."""
+
+    outcome: str
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]  # term label, then one cell per column
+
+
+@dataclass(frozen=True)
+class Summary:
+    """A regression table ready to render as text (``str``) or HTML (notebooks).
+
+    Examples
+    --------
+    >>> import mnlogit
+    >>> res = mnlogit.fit("Species ~ Sepal_Length", mnlogit.datasets.load_iris())
+    >>> s = res.summary()
+    >>> s.blocks[0].outcome
+    'Species = versicolor'
+    """
+
+    title: str
+    header: tuple[tuple[str, str], ...]
+    blocks: tuple[CoefBlock, ...]
+    notes: tuple[str, ...]
+
+    @classmethod
+    def from_results(cls, results: Any, alpha: float = 0.05, odds_ratios: bool = False) -> Summary:
+        """Build the summary of a fitted model from its tidy table and fit statistics."""
+        stats = results.fit_statistics()
+        tidy = results.tidy(alpha)
+        level = 100 * (1 - alpha)
+        lo, hi = f"[{alpha / 2:.3g}", f"{1 - alpha / 2:.3g}]"
+        if odds_ratios:
+            columns = ("RRR", "std err", "z", "P>|z|", lo, hi)
+            estimate = tidy["odds_ratio"]
+            # Stata's convention: the RRR's standard error by the delta method.
+            std_error = tidy["odds_ratio"] * tidy["std_error"]
+            low, high = tidy["odds_ratio_low"], tidy["odds_ratio_high"]
+        else:
+            columns = ("coef", "std err", "z", "P>|z|", lo, hi)
+            estimate, std_error = tidy["estimate"], tidy["std_error"]
+            low, high = tidy["conf_low"], tidy["conf_high"]
+        blocks = []
+        for outcome in results.outcomes:
+            rows = tidy["outcome"] == outcome
+            cells = tuple(
+                (
+                    str(term),
+                    fmt_number(est),
+                    fmt_number(se),
+                    f"{z:.2f}" if pd.notna(z) else "",
+                    fmt_pvalue(p),
+                    fmt_number(lw),
+                    fmt_number(up),
+                )
+                for term, est, se, z, p, lw, up in zip(
+                    tidy["term"][rows], estimate[rows], std_error[rows],
+                    tidy["statistic"][rows], tidy["p_value"][rows], low[rows], high[rows],
+                )
+            )
+            blocks.append(CoefBlock(f"{stats['outcome']} = {outcome}", columns, cells))
+        return cls(
+            title="Multinomial logit regression results",
+            header=_header(stats),
+            blocks=tuple(blocks),
+            notes=_notes(stats, odds_ratios, level),
+        )
+
+    def as_text(self) -> str:
+        """Plain-text table."""
+        from .text import render_text
+
+        return render_text(self)
+
+    def as_html(self) -> str:
+        """HTML table (what notebooks show)."""
+        from .html import render_html
+
+        return render_html(self)
+
+    def __str__(self) -> str:
+        return self.as_text()
+
+    def __repr__(self) -> str:
+        return self.as_text()
+
+    def _repr_html_(self) -> str:
+        return self.as_html()
+
+
+def _header(stats: dict[str, Any]) -> tuple[tuple[str, str], ...]:
+    converged = "yes" if stats["converged"] else "NO"
+    nobs_label = "Observations (sum of weights)" if stats["weighted"] else "Observations"
+    items = [
+        ("Dependent variable", str(stats["outcome"])),
+        ("Reference outcome", str(stats["reference"])),
+        (nobs_label, fmt_stat(stats["nobs"])),
+        ("Rows dropped (missing values)", str(stats["n_dropped"])),
+        ("Method", stats["method"]),
+        ("Covariance type", stats["cov_type"]),
+        ("Converged", f"{converged} ({stats['iterations']} iterations)"),
+        ("Log-likelihood", fmt_stat(stats["llf"])),
+        ("Null log-likelihood", fmt_stat(stats["llnull"])),
+        (f"LR chi2({stats['llr_df']})", fmt_stat(stats["llr"])),
+        ("Prob > chi2", fmt_pvalue(stats["llr_pvalue"])),
+        ("Pseudo R2 (McFadden)", f"{stats['prsquared']:.4f}"),
+        ("AIC", fmt_stat(stats["aic"])),
+        ("BIC", fmt_stat(stats["bic"])),
+    ]
+    return tuple(items)
+
+
+def _notes(stats: dict[str, Any], odds_ratios: bool, level: float) -> tuple[str, ...]:
+    what = "relative-risk ratios exp(coef)" if odds_ratios else "log relative-risk ratios"
+    notes = [
+        f"Coefficients are {what} of each outcome against the reference "
+        f"outcome {stats['reference']!r}; intervals are {level:g}% Wald intervals."
+    ]
+    if stats["dropped_levels"]:
+        dropped = ", ".join(map(repr, stats["dropped_levels"]))
+        notes.append(f"Outcome level(s) {dropped} have no rows in the data used and were left out.")
+    if not stats["converged"]:
+        notes.append("The fit did NOT converge: estimates and standard errors are unreliable.")
+    return tuple(notes)

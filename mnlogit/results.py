@@ -1,0 +1,417 @@
+"""MNLogitResults: the estimates of one fit and everything derived from them.
+
+Results are immutable: every statistic is computed from the stored estimate,
+Hessian and ModelFrame on first use. Labels come from the outcome levels and
+design-column names, never bare integer codes.
+"""
+
+from __future__ import annotations
+
+import warnings
+from functools import cached_property
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from .exceptions import DataError, MissingDataWarning
+from .formula import ModelFrame
+from .inference import chi2_pvalue, inverse_information, normal_quantile, two_sided_pvalues
+from .likelihood import model_probabilities
+from .newton import NewtonResult
+from .params import unvec
+
+PredictKind = Literal["prob", "class", "linear"]
+TIDY_COLUMNS = [
+    "outcome", "term", "estimate", "std_error", "statistic", "p_value", "conf_low", "conf_high",
+    "odds_ratio", "odds_ratio_low", "odds_ratio_high",
+]
+
+
+class MNLogitResults:
+    """Fitted baseline-category multinomial logit.
+
+    Examples
+    --------
+    >>> import mnlogit
+    >>> res = mnlogit.fit("Species ~ Sepal_Length", mnlogit.datasets.load_iris())
+    >>> res.params.round(3)
+    Species       versicolor  virginica
+    term
+    Intercept        -26.082    -38.759
+    Sepal_Length       4.816      6.847
+    """
+
+    def __init__(self, frame: ModelFrame, estimate: NewtonResult, cov_type: str = "nonrobust"):
+        self.model_frame = frame
+        self._estimate = estimate
+        self.cov_type = cov_type
+
+    # -- description of the model ------------------------------------------------
+    @property
+    def outcome_name(self) -> str:
+        """Name of the dependent variable."""
+        return self.model_frame.outcome.name
+
+    @property
+    def reference(self) -> Any:
+        """The baseline outcome, whose coefficients are fixed at zero."""
+        return self.model_frame.outcome.reference
+
+    @property
+    def outcome_levels(self) -> tuple:
+        """All outcome labels in level order."""
+        return self.model_frame.outcome.levels
+
+    @property
+    def outcomes(self) -> tuple:
+        """Non-reference outcome labels: the columns of ``params``."""
+        return self.model_frame.outcome.others
+
+    @property
+    def exog_names(self) -> tuple[str, ...]:
+        """Design-column names: the rows of ``params``."""
+        return self.model_frame.exog_names
+
+    @property
+    def nobs(self) -> float:
+        """Number of observations (the sum of frequency weights when weighted)."""
+        return self.model_frame.nobs
+
+    @property
+    def n_dropped(self) -> int:
+        """Rows of the data left out because of missing values."""
+        return self.model_frame.n_dropped
+
+    # -- estimation ---------------------------------------------------------------
+    @property
+    def converged(self) -> bool:
+        """True only if the gradient and log-likelihood criteria held at a finite,
+        negative-definite-Hessian estimate."""
+        return self._estimate.converged
+
+    @property
+    def iterations(self) -> int:
+        """Number of Newton steps taken."""
+        return self._estimate.iterations
+
+    @property
+    def history(self) -> pd.DataFrame:
+        """One row per Newton step: llf, decrement, step size, max |gradient|, seconds."""
+        return self._estimate.history.copy()
+
+    @property
+    def convergence_message(self) -> str:
+        """Why the iterations stopped."""
+        return self._estimate.message
+
+    @cached_property
+    def _theta(self) -> np.ndarray:
+        theta = self._estimate.theta.copy()
+        theta.flags.writeable = False
+        return theta
+
+    @cached_property
+    def _cov(self) -> np.ndarray:
+        cov = inverse_information(self._estimate.hessian)
+        cov.flags.writeable = False
+        return cov
+
+    def _wide(self, values: np.ndarray) -> pd.DataFrame:
+        frame = pd.DataFrame(
+            unvec(values, len(self.exog_names)),
+            index=pd.Index(self.exog_names, name="term"),
+            columns=pd.Index(self.outcomes, name=self.outcome_name),
+        )
+        return frame
+
+    @cached_property
+    def _long_index(self) -> pd.MultiIndex:
+        return pd.MultiIndex.from_product(
+            [list(self.outcomes), list(self.exog_names)], names=["outcome", "term"]
+        )
+
+    @property
+    def params(self) -> pd.DataFrame:
+        """Coefficients: rows are design columns, columns the non-reference outcomes."""
+        return self._wide(self._theta)
+
+    @property
+    def bse(self) -> pd.DataFrame:
+        """Standard errors, shaped like ``params``."""
+        return self._wide(np.sqrt(np.diag(self._cov)))
+
+    @property
+    def zvalues(self) -> pd.DataFrame:
+        """Wald z statistics, shaped like ``params``."""
+        return self._wide(self._theta / np.sqrt(np.diag(self._cov)))
+
+    tvalues = zvalues
+
+    @property
+    def pvalues(self) -> pd.DataFrame:
+        """Two-sided p-values of the Wald z tests, shaped like ``params``."""
+        return self._wide(two_sided_pvalues(self._theta / np.sqrt(np.diag(self._cov))))
+
+    def cov_params(self) -> pd.DataFrame:
+        """Covariance of the estimates, labelled by (outcome, term) in outcome-major order.
+
+        Examples
+        --------
+        >>> import mnlogit
+        >>> res = mnlogit.fit("Species ~ Sepal_Length", mnlogit.datasets.load_iris())
+        >>> res.cov_params().shape
+        (4, 4)
+        """
+        return pd.DataFrame(self._cov, index=self._long_index, columns=self._long_index)
+
+    def conf_int(self, alpha: float = 0.05) -> pd.DataFrame:
+        """Wald confidence intervals, one row per (outcome, term).
+
+        Examples
+        --------
+        >>> import mnlogit
+        >>> res = mnlogit.fit("Species ~ Sepal_Length", mnlogit.datasets.load_iris())
+        >>> list(res.conf_int(0.1).columns)
+        ['lower', 'upper']
+        """
+        half = normal_quantile(alpha) * np.sqrt(np.diag(self._cov))
+        return pd.DataFrame(
+            {"lower": self._theta - half, "upper": self._theta + half}, index=self._long_index
+        )
+
+    def odds_ratios(self, alpha: float = 0.05) -> pd.DataFrame:
+        """Relative-risk ratios exp(coef) with exp-transformed confidence bounds.
+
+        Examples
+        --------
+        >>> import mnlogit
+        >>> res = mnlogit.fit("Species ~ Sepal_Length", mnlogit.datasets.load_iris())
+        >>> list(res.odds_ratios().columns)
+        ['odds_ratio', 'lower', 'upper']
+        """
+        ci = self.conf_int(alpha)
+        return pd.DataFrame(
+            {
+                "odds_ratio": np.exp(self._theta),
+                "lower": np.exp(ci["lower"].to_numpy()),
+                "upper": np.exp(ci["upper"].to_numpy()),
+            },
+            index=self._long_index,
+        )
+
+    def tidy(self, alpha: float = 0.05) -> pd.DataFrame:
+        """One row per (outcome, term): estimate, std_error, statistic, p_value, CI, odds ratio.
+
+        This long table is what every report renders.
+
+        Examples
+        --------
+        >>> import mnlogit
+        >>> res = mnlogit.fit("Species ~ Sepal_Length", mnlogit.datasets.load_iris())
+        >>> res.tidy()[["outcome", "term"]].iloc[0].tolist()
+        ['versicolor', 'Intercept']
+        """
+        se = np.sqrt(np.diag(self._cov))
+        z = self._theta / se
+        half = normal_quantile(alpha) * se
+        low, high = self._theta - half, self._theta + half
+        table = pd.DataFrame(
+            {
+                "outcome": self._long_index.get_level_values("outcome"),
+                "term": self._long_index.get_level_values("term"),
+                "estimate": self._theta,
+                "std_error": se,
+                "statistic": z,
+                "p_value": two_sided_pvalues(z),
+                "conf_low": low,
+                "conf_high": high,
+                "odds_ratio": np.exp(self._theta),
+                "odds_ratio_low": np.exp(low),
+                "odds_ratio_high": np.exp(high),
+            },
+            columns=TIDY_COLUMNS,
+        )
+        return table
+
+    # -- fit statistics -------------------------------------------------------------
+    @property
+    def llf(self) -> float:
+        """Log-likelihood at the estimates."""
+        return float(self._estimate.llf)
+
+    @cached_property
+    def llnull(self) -> float:
+        """Log-likelihood of the intercept-only model (closed form: the outcome shares)."""
+        counts = self.model_frame.outcome_counts()
+        present = counts > 0
+        return float(counts[present] @ np.log(counts[present] / counts.sum()))
+
+    @property
+    def n_params(self) -> int:
+        """Number of estimated coefficients, k (J - 1)."""
+        return int(self._theta.size)
+
+    @property
+    def df_model(self) -> int:
+        """Model degrees of freedom: coefficients beyond the J - 1 intercepts."""
+        intercepts = len(self.outcomes) if self.model_frame.constant_column is not None else 0
+        return self.n_params - intercepts
+
+    @property
+    def df_resid(self) -> float:
+        """Residual degrees of freedom, nobs - k (J - 1)."""
+        return self.nobs - self.n_params
+
+    @property
+    def llr(self) -> float:
+        """Likelihood-ratio chi-squared statistic against the intercept-only model."""
+        return 2.0 * (self.llf - self.llnull)
+
+    @property
+    def llr_pvalue(self) -> float:
+        """p-value of the likelihood-ratio test with ``df_model`` degrees of freedom."""
+        return chi2_pvalue(self.llr, self.df_model)
+
+    @property
+    def prsquared(self) -> float:
+        """McFadden's pseudo R-squared, 1 - llf / llnull."""
+        return 1.0 - self.llf / self.llnull
+
+    @property
+    def deviance(self) -> float:
+        """Deviance, -2 llf."""
+        return -2.0 * self.llf
+
+    @property
+    def aic(self) -> float:
+        """Akaike information criterion, -2 llf + 2 k (J - 1)."""
+        return -2.0 * self.llf + 2.0 * self.n_params
+
+    @property
+    def bic(self) -> float:
+        """Bayesian information criterion, -2 llf + log(nobs) k (J - 1)."""
+        return -2.0 * self.llf + np.log(self.nobs) * self.n_params
+
+    def fit_statistics(self) -> dict[str, Any]:
+        """The header facts of the summary, as a dict.
+
+        Examples
+        --------
+        >>> import mnlogit
+        >>> res = mnlogit.fit("Species ~ Sepal_Length", mnlogit.datasets.load_iris())
+        >>> res.fit_statistics()["nobs"]
+        150.0
+        """
+        frame = self.model_frame
+        return {
+            "outcome": self.outcome_name,
+            "reference": self.reference,
+            "outcome_levels": self.outcome_levels,
+            "nobs": self.nobs,
+            "n_rows": int(frame.X.shape[0]),
+            "weighted": frame.weights is not None,
+            "n_dropped": self.n_dropped,
+            "dropped_levels": frame.outcome.dropped_levels,
+            "llf": self.llf,
+            "llnull": self.llnull,
+            "llr": self.llr,
+            "llr_df": self.df_model,
+            "llr_pvalue": self.llr_pvalue,
+            "prsquared": self.prsquared,
+            "aic": self.aic,
+            "bic": self.bic,
+            "converged": self.converged,
+            "iterations": self.iterations,
+            "cov_type": self.cov_type,
+            "method": "Newton-Raphson (MLE)",
+            "formula": frame.formula,
+        }
+
+    def summary(self, alpha: float = 0.05, odds_ratios: bool = False):
+        """Regression table: a header of fit statistics and one block per outcome.
+
+        ``str()`` of the result is plain text; in a notebook it renders as HTML.
+
+        Parameters
+        ----------
+        alpha : 1 - confidence level of the intervals.
+        odds_ratios : show relative-risk ratios exp(coef) and their intervals
+            (Stata's ``mlogit, rrr``) instead of coefficients.
+
+        Examples
+        --------
+        >>> import mnlogit
+        >>> res = mnlogit.fit("Species ~ Sepal_Length", mnlogit.datasets.load_iris())
+        >>> "Reference outcome" in str(res.summary())
+        True
+        """
+        from .report.summary import Summary
+
+        return Summary.from_results(self, alpha=alpha, odds_ratios=odds_ratios)
+
+    def __repr__(self) -> str:
+        return (
+            f"<MNLogitResults {self.outcome_name} ~ {len(self.exog_names)} terms, "
+            f"{len(self.outcome_levels)} outcomes (reference {self.reference!r}), "
+            f"nobs={self.nobs:g}, llf={self.llf:.4f}>"
+        )
+
+    def _repr_html_(self) -> str:
+        return self.summary()._repr_html_()
+
+    # -- prediction -----------------------------------------------------------------
+    def predict(self, newdata: Any = None, kind: PredictKind = "prob") -> pd.DataFrame | pd.Series:
+        """Predicted probabilities, most likely outcome or linear predictors.
+
+        Parameters
+        ----------
+        newdata : DataFrame (formula fits: the design is rebuilt with the fit's
+            encoding -- levels, contrasts and stateful transforms) or array/DataFrame
+            of design columns (array fits). None: the rows used in fitting.
+        kind : ``"prob"`` (one column per outcome label), ``"class"`` (the most
+            likely label) or ``"linear"`` (log-odds against the reference).
+
+        Rows of ``newdata`` with missing values get missing predictions, with a warning.
+
+        Examples
+        --------
+        >>> import mnlogit
+        >>> df = mnlogit.datasets.load_iris()
+        >>> res = mnlogit.fit("Species ~ Sepal_Length", df)
+        >>> res.predict(df.head(2)).round(3)
+           setosa  versicolor  virginica
+        0   0.805       0.160      0.035
+        1   0.905       0.082      0.013
+        """
+        if kind not in ("prob", "class", "linear"):
+            raise DataError(f"kind must be 'prob', 'class' or 'linear', got {kind!r}")
+        if newdata is None:
+            X, index, full_index = self.model_frame.X, self.model_frame.row_index, None
+        else:
+            X, index = self.model_frame.design_for(newdata)
+            full_index = getattr(newdata, "index", None)
+            if full_index is None:
+                full_index = pd.RangeIndex(len(np.asarray(newdata)))
+            if len(index) < len(full_index):
+                warnings.warn(
+                    f"{len(full_index) - len(index)} of {len(full_index)} rows of newdata have "
+                    "missing values; their predictions are missing",
+                    MissingDataWarning,
+                    stacklevel=2,
+                )
+        coef = unvec(np.asarray(self._theta), len(self.exog_names))
+        eta = X @ coef
+        if kind == "linear":
+            out = pd.DataFrame(eta, index=index, columns=pd.Index(self.outcomes, name="outcome"))
+        else:
+            probs = model_probabilities(eta)[:, self.model_frame.outcome.level_order()]
+            out = pd.DataFrame(
+                probs, index=index, columns=pd.Index(self.outcome_levels, name=None)
+            )
+            if kind == "class":
+                labels = np.array(self.outcome_levels, dtype=object)
+                out = pd.Series(labels[probs.argmax(axis=1)], index=index, name=self.outcome_name)
+        if full_index is not None and len(index) < len(full_index):
+            out = out.reindex(full_index)
+        return out
