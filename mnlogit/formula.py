@@ -75,9 +75,9 @@ class ModelFrame:
         counts = np.bincount(self.outcome.codes, weights=self.weights, minlength=self.outcome.n_levels)
         return counts.astype(float)
 
-    def design_for(self, newdata: Any) -> tuple[np.ndarray, pd.Index]:
+    def design_for(self, newdata: Any) -> tuple[np.ndarray, np.ndarray]:
         """Design matrix of new data with the fit's encoding; rows with missing values
-        are left out and the index of the rows kept is returned beside it."""
+        are left out and the positions of the rows kept are returned beside it."""
         if self.design_info is not None:
             return _formula_design(self.design_info, newdata)
         return _array_design(newdata, self.exog_names)
@@ -340,7 +340,7 @@ def _check_missing_policy(missing: str) -> None:
         raise DataError(f"missing must be 'drop' or 'raise', got {missing!r}")
 
 
-def _formula_design(design_info: patsy.DesignInfo, newdata: Any) -> tuple[np.ndarray, pd.Index]:
+def _formula_design(design_info: patsy.DesignInfo, newdata: Any) -> tuple[np.ndarray, np.ndarray]:
     if not isinstance(newdata, pd.DataFrame):
         raise DataError(
             f"newdata must be a pandas DataFrame for a formula fit, got {type(newdata).__name__}"
@@ -360,7 +360,7 @@ def _formula_design(design_info: patsy.DesignInfo, newdata: Any) -> tuple[np.nda
         raise LevelError(_unseen_level_message(err, design_info, frame)) from None
     X = np.ascontiguousarray(X_df, dtype=np.float64)
     _check_finite(X, design_info.column_names)
-    return X, newdata.index[X_df.index.to_numpy()]
+    return X, X_df.index.to_numpy()
 
 
 def _globals() -> set[str]:
@@ -498,9 +498,9 @@ def _renumber(names: list[str]) -> list[str]:
     return out
 
 
-def _array_design(newdata: Any, names: Sequence[str]) -> tuple[np.ndarray, pd.Index]:
+def _array_design(newdata: Any, names: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     frame = _exog_frame(newdata)
-    if isinstance(newdata, pd.DataFrame) and not all(isinstance(c, int) for c in frame.columns):
+    if isinstance(newdata, pd.DataFrame):
         absent = [n for n in names if n not in frame.columns]
         if absent:
             raise DataError(f"newdata lacks the column(s) {', '.join(map(repr, absent))}")
@@ -511,7 +511,7 @@ def _array_design(newdata: Any, names: Sequence[str]) -> tuple[np.ndarray, pd.In
     ok = ~np.isnan(X).any(axis=1)
     X = np.ascontiguousarray(X[ok])
     _check_finite(X, names)
-    return X, frame.index[ok]
+    return X, np.flatnonzero(ok)
 
 
 __all__ = ["ModelFrame", "frame_from_formula", "frame_from_arrays", "LevelError"]

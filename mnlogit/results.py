@@ -16,7 +16,8 @@ import pandas as pd
 
 from .exceptions import DataError, MissingDataWarning
 from .formula import ModelFrame
-from .inference import chi2_pvalue, inverse_information, normal_quantile, two_sided_pvalues
+from .covariance import covariance
+from .inference import chi2_pvalue, normal_quantile, two_sided_pvalues
 from .likelihood import model_probabilities
 from .newton import NewtonResult
 from .params import unvec
@@ -42,10 +43,17 @@ class MNLogitResults:
     Sepal_Length       4.816      6.847
     """
 
-    def __init__(self, frame: ModelFrame, estimate: NewtonResult, cov_type: str = "nonrobust"):
+    def __init__(
+        self,
+        frame: ModelFrame,
+        estimate: NewtonResult,
+        cov_type: str = "nonrobust",
+        cov_kwds: dict[str, Any] | None = None,
+    ) -> None:
         self.model_frame = frame
         self._estimate = estimate
         self.cov_type = cov_type
+        self.cov_kwds = dict(cov_kwds or {})
 
     # -- description of the model ------------------------------------------------
     @property
@@ -113,7 +121,7 @@ class MNLogitResults:
 
     @cached_property
     def _cov(self) -> np.ndarray:
-        cov = inverse_information(self._estimate.hessian)
+        cov = covariance(self._estimate.hessian, self.cov_type, results=self, **self.cov_kwds)
         cov.flags.writeable = False
         return cov
 
@@ -387,31 +395,30 @@ class MNLogitResults:
         if kind not in ("prob", "class", "linear"):
             raise DataError(f"kind must be 'prob', 'class' or 'linear', got {kind!r}")
         if newdata is None:
-            X, index, full_index = self.model_frame.X, self.model_frame.row_index, None
+            X, index = self.model_frame.X, self.model_frame.row_index
+            kept = np.arange(len(index))
         else:
-            X, index = self.model_frame.design_for(newdata)
-            full_index = getattr(newdata, "index", None)
-            if full_index is None:
-                full_index = pd.RangeIndex(len(np.asarray(newdata)))
-            if len(index) < len(full_index):
+            X, kept = self.model_frame.design_for(newdata)
+            index = newdata.index if isinstance(newdata, (pd.DataFrame, pd.Series)) else None
+            index = pd.RangeIndex(len(np.asarray(newdata))) if index is None else index
+            if len(kept) < len(index):
                 warnings.warn(
-                    f"{len(full_index) - len(index)} of {len(full_index)} rows of newdata have "
+                    f"{len(index) - len(kept)} of {len(index)} rows of newdata have "
                     "missing values; their predictions are missing",
                     MissingDataWarning,
                     stacklevel=2,
                 )
-        coef = unvec(np.asarray(self._theta), len(self.exog_names))
-        eta = X @ coef
+        eta = X @ unvec(np.asarray(self._theta), len(self.exog_names))
         if kind == "linear":
-            out = pd.DataFrame(eta, index=index, columns=pd.Index(self.outcomes, name="outcome"))
+            values, columns = eta, pd.Index(self.outcomes, name="outcome")
         else:
-            probs = model_probabilities(eta)[:, self.model_frame.outcome.level_order()]
-            out = pd.DataFrame(
-                probs, index=index, columns=pd.Index(self.outcome_levels, name=None)
-            )
-            if kind == "class":
-                labels = np.array(self.outcome_levels, dtype=object)
-                out = pd.Series(labels[probs.argmax(axis=1)], index=index, name=self.outcome_name)
-        if full_index is not None and len(index) < len(full_index):
-            out = out.reindex(full_index)
-        return out
+            values = model_probabilities(eta)[:, self.model_frame.outcome.level_order()]
+            columns = pd.Index(self.outcome_levels)
+        full = np.full((len(index), values.shape[1]), np.nan)
+        full[kept] = values
+        if kind == "class":
+            labels = np.array(self.outcome_levels + (None,), dtype=object)
+            best = np.full(len(index), len(self.outcome_levels))
+            best[kept] = values.argmax(axis=1)
+            return pd.Series(labels[best], index=index, name=self.outcome_name)
+        return pd.DataFrame(full, index=index, columns=columns)
