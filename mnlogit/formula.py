@@ -37,6 +37,7 @@ class ModelFrame:
     weights : (n,) frequency weights, or None.
     exog_names : design-column names.
     row_index : labels (of the user's data) of the rows used.
+    row_positions : positions (in the user's data) of the rows used.
     n_dropped : number of rows dropped for missing values.
     design_info : patsy design information (formula interface only).
     """
@@ -46,6 +47,7 @@ class ModelFrame:
     weights: np.ndarray | None
     exog_names: tuple[str, ...]
     row_index: pd.Index
+    row_positions: np.ndarray
     n_dropped: int = 0
     dropped_by_column: dict[str, int] = field(default_factory=dict)
     design_info: patsy.DesignInfo | None = None
@@ -160,6 +162,7 @@ def frame_from_formula(
         weights=w,
         exog_names=exog_names,
         row_index=data.index[kept],
+        row_positions=np.flatnonzero(kept),
         n_dropped=n_dropped,
         dropped_by_column=dropped_by,
         design_info=design_info,
@@ -443,6 +446,7 @@ def frame_from_arrays(
         weights=w,
         exog_names=names,
         row_index=exog_df.index[ok],
+        row_positions=np.flatnonzero(ok),
         n_dropped=n_dropped,
         dropped_by_column=counts,
     )

@@ -1,0 +1,1 @@
+"""Dask engine: the exact Newton fit on Dask DataFrames and Parquet data."""
