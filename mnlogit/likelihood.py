@@ -56,10 +56,13 @@ def model_probabilities(eta: np.ndarray) -> np.ndarray:
     >>> model_probabilities(np.array([[0.0, np.log(2.0)]])).round(4)
     array([[0.3333, 0.6667]])
     """
-    lse = reference_log_sum_exp(eta)
+    # Normalise the shifted exponentials directly: dividing by their sum keeps
+    # full relative accuracy even when eta is in the hundreds.
+    shift = np.maximum(eta.max(axis=1), 0.0)[:, None]
     probs = np.empty((eta.shape[0], eta.shape[1] + 1))
-    probs[:, 0] = np.exp(-lse)
-    np.exp(eta - lse[:, None], out=probs[:, 1:])
+    probs[:, :1] = np.exp(-shift)
+    np.exp(eta - shift, out=probs[:, 1:])
+    probs /= probs.sum(axis=1, keepdims=True)
     return probs
 
 
