@@ -85,7 +85,9 @@ def load_iris() -> pd.DataFrame:
 
 
 def load_alligators() -> pd.DataFrame:
-    """Agresti's 59 alligators: ``length`` (m) and primary ``food`` (F fish, I invertebrates, O other).
+    """Agresti's 59 alligators: ``length`` (m) and primary ``food``.
+
+    Food: F fish, I invertebrates, O other.
 
     From A. Agresti, *An Introduction to Categorical Data Analysis*, Table 6.1.
 

@@ -74,7 +74,9 @@ class ModelFrame:
 
     def outcome_counts(self) -> np.ndarray:
         """(Weighted) number of observations of each outcome, in model order."""
-        counts = np.bincount(self.outcome.codes, weights=self.weights, minlength=self.outcome.n_levels)
+        counts = np.bincount(
+            self.outcome.codes, weights=self.weights, minlength=self.outcome.n_levels
+        )
         return counts.astype(float)
 
     def design_for(self, newdata: Any) -> tuple[np.ndarray, np.ndarray]:
@@ -331,7 +333,9 @@ def _check_weights(w: np.ndarray) -> np.ndarray:
 def _check_finite(X: np.ndarray, names: Sequence[str]) -> None:
     bad = ~np.isfinite(X)
     if bad.any():
-        columns = [f"{names[j]!r} ({int(bad[:, j].sum())} values)" for j in np.flatnonzero(bad.any(0))]
+        columns = [
+            f"{names[j]!r} ({int(bad[:, j].sum())} values)" for j in np.flatnonzero(bad.any(0))
+        ]
         raise DataError(
             f"design columns contain infinite values: {', '.join(columns)}; "
             "missing values are dropped, infinite ones are not"
@@ -421,7 +425,7 @@ def frame_from_arrays(
     w_raw = _resolve_weights(weights, exog_df.set_axis(pd.RangeIndex(n)))
     X = exog_df.to_numpy(dtype=np.float64)
     ok = ~np.isnan(X).any(axis=1) & y_raw.notna().to_numpy()
-    counts = {c: int(v) for c, v in zip(exog_df.columns, np.isnan(X).sum(0)) if v}
+    counts = {c: int(v) for c, v in zip(exog_df.columns, np.isnan(X).sum(0), strict=True) if v}
     if y_raw.isna().any():
         counts[str(name)] = int(y_raw.isna().sum())
     if w_raw is not None:

@@ -53,7 +53,7 @@ def model_probabilities(eta: np.ndarray) -> np.ndarray:
     Examples
     --------
     >>> import numpy as np
-    >>> model_probabilities(np.array([[0.0, np.log(2.0)]])).round(4)
+    >>> model_probabilities(np.array([[np.log(2.0)]])).round(4)
     array([[0.3333, 0.6667]])
     """
     # Normalise the shifted exponentials directly: dividing by their sum keeps
@@ -101,7 +101,7 @@ def block_derivatives(
     >>> X = np.ones((4, 1)); y = np.array([0, 1, 1, 2])
     >>> d = block_derivatives(X, y, None, np.zeros((1, 2)))
     >>> round(d.llf, 6), d.gradient.round(6)
-    (-4.394449, array([0.666667, -0.333333]))
+    (-4.394449, array([ 0.666667, -0.333333]))
     """
     n_rows, n_terms = X.shape
     n_free = coef.shape[1]

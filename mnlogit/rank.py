@@ -89,5 +89,6 @@ def find_aliased(R: np.ndarray, tol: float = RANK_TOLERANCE) -> Aliasing:
     combinations: dict[int, dict[int, float]] = {}
     for j in aliased:
         coef = linalg.lstsq(R[:, kept], R[:, j], check_finite=False)[0] if kept else []
-        combinations[j] = {int(i): float(c) for i, c in zip(kept, coef) if abs(c) > 1e-8}
+        pairs = zip(kept, coef, strict=True)
+        combinations[j] = {int(i): float(c) for i, c in pairs if abs(c) > 1e-8}
     return Aliasing(tuple(aliased), combinations)

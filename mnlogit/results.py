@@ -14,9 +14,9 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from .covariance import covariance
 from .exceptions import DataError, MissingDataWarning
 from .formula import ModelFrame
-from .covariance import covariance
 from .inference import chi2_pvalue, normal_quantile, two_sided_pvalues
 from .likelihood import model_probabilities
 from .newton import NewtonResult
@@ -40,7 +40,7 @@ class MNLogitResults:
     Species       versicolor  virginica
     term
     Intercept        -26.082    -38.759
-    Sepal_Length       4.816      6.847
+    Sepal_Length       4.816      6.846
     """
 
     def __init__(
@@ -389,8 +389,8 @@ class MNLogitResults:
         >>> res = mnlogit.fit("Species ~ Sepal_Length", df)
         >>> res.predict(df.head(2)).round(3)
            setosa  versicolor  virginica
-        0   0.805       0.160      0.035
-        1   0.905       0.082      0.013
+        0   0.807       0.176      0.017
+        1   0.918       0.077      0.005
         """
         if kind not in ("prob", "class", "linear"):
             raise DataError(f"kind must be 'prob', 'class' or 'linear', got {kind!r}")

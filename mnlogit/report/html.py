@@ -39,8 +39,9 @@ def render_html(summary: Summary) -> str:
         "<tr><th></th>" + "".join(f"<th>{escape(c)}</th>" for c in columns) + "</tr>"
     ]
     for block in summary.blocks:
+        span = len(columns) + 1
         coef_rows.append(
-            f'<tr><td class="outcome" colspan="{len(columns) + 1}">{escape(block.outcome)}</td></tr>'
+            f'<tr><td class="outcome" colspan="{span}">{escape(block.outcome)}</td></tr>'
         )
         for row in block.rows:
             coef_rows.append(

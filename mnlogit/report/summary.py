@@ -74,6 +74,7 @@ class Summary:
                 for term, est, se, z, p, lw, up in zip(
                     tidy["term"][rows], estimate[rows], std_error[rows],
                     tidy["statistic"][rows], tidy["p_value"][rows], low[rows], high[rows],
+                    strict=True,
                 )
             )
             blocks.append(CoefBlock(f"{stats['outcome']} = {outcome}", columns, cells))

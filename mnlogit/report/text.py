@@ -41,13 +41,13 @@ def render_text(summary: Summary) -> str:
     lines.append("=" * width)
     for b, block in enumerate(summary.blocks):
         head = block.outcome.ljust(term_width) + "".join(
-            c.rjust(w + 2) for c, w in zip(block.columns, cell_widths)
+            c.rjust(w + 2) for c, w in zip(block.columns, cell_widths, strict=True)
         )
         lines += [head, "-" * width]
         for row in block.rows:
             lines.append(
                 row[0].ljust(term_width)
-                + "".join(c.rjust(w + 2) for c, w in zip(row[1:], cell_widths))
+                + "".join(c.rjust(w + 2) for c, w in zip(row[1:], cell_widths, strict=True))
             )
         lines.append("=" * width if b == len(summary.blocks) - 1 else "-" * width)
     for note in summary.notes:

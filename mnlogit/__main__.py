@@ -1,0 +1,7 @@
+"""``python -m mnlogit``: the same as the ``mnlogit`` command."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())
