@@ -12,7 +12,7 @@ import ast
 import builtins
 import warnings
 from collections.abc import Hashable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 import numpy as np
@@ -52,6 +52,24 @@ class ModelFrame:
     dropped_by_column: dict[str, int] = field(default_factory=dict)
     design_info: patsy.DesignInfo | None = None
     formula: str | None = None
+    all_exog_names: tuple[str, ...] = ()
+    aliased: tuple[str, ...] = ()
+
+    def without_columns(self, drop: Sequence[int]) -> ModelFrame:
+        """The same rows with design columns ``drop`` left out (recorded as aliased)."""
+        keep = [j for j in range(self.n_terms) if j not in set(drop)]
+        return replace(
+            self,
+            X=np.ascontiguousarray(self.X[:, keep]),
+            exog_names=tuple(self.exog_names[j] for j in keep),
+            all_exog_names=self.exog_names,
+            aliased=tuple(self.exog_names[j] for j in drop),
+        )
+
+    @property
+    def table_names(self) -> tuple[str, ...]:
+        """Names of every design column, estimated or aliased, in design order."""
+        return self.all_exog_names or self.exog_names
 
     @property
     def nobs(self) -> float:
@@ -83,8 +101,12 @@ class ModelFrame:
         """Design matrix of new data with the fit's encoding; rows with missing values
         are left out and the positions of the rows kept are returned beside it."""
         if self.design_info is not None:
-            return _formula_design(self.design_info, newdata)
-        return _array_design(newdata, self.exog_names)
+            X, kept = _formula_design(self.design_info, newdata)
+        else:
+            X, kept = _array_design(newdata, self.table_names)
+        if self.aliased:
+            X = np.ascontiguousarray(X[:, [self.table_names.index(n) for n in self.exog_names]])
+        return X, kept
 
 
 # ----------------------------------------------------------------------------

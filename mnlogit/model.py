@@ -4,19 +4,31 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable, Hashable, Sequence
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import patsy
 
-from .exceptions import CollinearityError, ConvergenceWarning, DataError
+from .exceptions import (
+    AliasedColumnsWarning,
+    CollinearityError,
+    ConvergenceWarning,
+    DataError,
+    PerfectSeparationWarning,
+)
 from .formula import MissingPolicy, ModelFrame, frame_from_arrays, frame_from_formula
-from .newton import newton
-from .params import vec
-from .rank import find_aliased, triangular_factor
+from .newton import NewtonResult, newton
+from .params import unvec, vec
+from .penalty import Penalty, firth_evaluator, parse_penalty, ridge_evaluator
+from .rank import Aliasing, find_aliased, triangular_factor
 from .results import MNLogitResults
+from .separation import MAX_CONSTRAINTS, Separation, check_separation
 from .sources import ArraySource
+
+# Separation is checked before every fit up to this many LP constraints (rows x (J-1)).
+PRE_FIT_CONSTRAINTS = 200_000
 
 
 class MNLogit:
@@ -84,6 +96,9 @@ class MNLogit:
         ftol: float = 1e-10,
         start_params: np.ndarray | None = None,
         callback: Callable[[dict], None] | None = None,
+        penalty: Penalty = None,
+        drop_aliased: bool = False,
+        detect_separation: bool = True,
     ) -> MNLogitResults:
         """Maximum-likelihood estimates by Newton-Raphson with step-halving.
 
@@ -95,6 +110,13 @@ class MNLogit:
         start_params : (k, J-1) starting coefficients; default: intercepts at the
             log ratios of the outcome shares, slopes zero.
         callback : called with each iteration's history row.
+        penalty : None (maximum likelihood), ``"firth"`` (bias-reduced estimates that
+            stay finite under separation) or ``("l2", lam)`` (ridge; intercepts free).
+        drop_aliased : drop perfectly collinear design columns with a warning and
+            report them as missing rows in the tables, instead of raising.
+        detect_separation : check for complete or quasi-complete separation by
+            linear programming (before fitting on data of moderate size; after a
+            fit that looks divergent otherwise).
 
         Examples
         --------
@@ -104,19 +126,40 @@ class MNLogit:
         >>> res.converged
         True
         """
+        kind, lam = parse_penalty(penalty)
         frame = self.frame
-        source = ArraySource(frame.X, frame.outcome.codes, frame.weights, frame.outcome.n_levels)
-        check_design(frame, source)
-        theta0 = vec(self.start_params() if start_params is None else np.asarray(start_params))
-        result = newton(source.derivatives, theta0, maxiter, gtol, ftol, callback)
-        if not result.converged:
+        aliasing = check_design(frame, _source(frame), drop_aliased)
+        if aliasing.aliased:
             warnings.warn(
-                f"Newton iterations did not converge after {result.iterations} steps: "
-                f"{result.message}; estimates and standard errors are unreliable",
-                ConvergenceWarning,
+                f"dropped aliased design column(s): {aliasing.describe(frame.exog_names)}",
+                AliasedColumnsWarning,
                 stacklevel=2,
             )
-        return MNLogitResults(frame, result)
+            frame = frame.without_columns(aliasing.aliased)
+        source = _source(frame)
+        small = len(frame.X) * (frame.outcome.n_levels - 1) <= PRE_FIT_CONSTRAINTS
+        check = detect_separation and kind == "none"
+        separation = _separation(frame) if check and small else Separation(False)
+        if start_params is None:
+            kept = [frame.table_names.index(name) for name in frame.exog_names]
+            theta0 = vec(self.start_params()[kept])
+        else:
+            theta0 = vec(np.asarray(start_params, dtype=float))
+        if kind == "l2":
+            evaluate = ridge_evaluator(source, lam, frame.constant_column)
+        elif kind == "firth":
+            evaluate = firth_evaluator(source)
+        else:
+            evaluate = source.derivatives
+        result = newton(evaluate, theta0, maxiter, gtol, ftol, callback)
+        if check and not small and _looks_divergent(result, frame):
+            if len(frame.X) * (frame.outcome.n_levels - 1) <= MAX_CONSTRAINTS:
+                separation = _separation(frame)
+        if kind != "none":
+            # Report the likelihood itself; the penalised objective is in the history.
+            result = replace(result, llf=source.derivatives(result.theta, hessian=False).llf)
+        _warn_about(result, separation, frame)
+        return MNLogitResults(frame, result, penalty=(kind, lam), separation=separation)
 
     def start_params(self) -> np.ndarray:
         """Intercepts at the log ratios of the (weighted) outcome shares, other terms zero.
@@ -138,23 +181,83 @@ class MNLogit:
         return start
 
 
-def check_design(frame: ModelFrame, source: ArraySource) -> None:
-    """Fail before fitting on too few rows or aliased design columns, naming them."""
+def _source(frame: ModelFrame) -> ArraySource:
+    return ArraySource(frame.X, frame.outcome.codes, frame.weights, frame.outcome.n_levels)
+
+
+def check_design(frame: ModelFrame, source: ArraySource, drop_aliased: bool = False) -> Aliasing:
+    """Fail before fitting on too few rows or aliased design columns, naming them.
+
+    With ``drop_aliased`` the aliased columns are returned instead of raised.
+    """
     n_used = int(np.count_nonzero(frame.weights)) if frame.weights is not None else len(frame.X)
     if frame.n_terms > n_used:
         raise DataError(
             f"the design has {frame.n_terms} columns but only {n_used} rows with positive "
             "weight: more parameters per outcome than observations"
         )
-    blocks = (
-        X if w is None else X * np.sqrt(w)[:, None] for X, _, w in source.blocks()
-    )
+    blocks = (X if w is None else X * np.sqrt(w)[:, None] for X, _, w in source.blocks())
     aliasing = find_aliased(triangular_factor(blocks, frame.n_terms))
-    if aliasing.aliased:
+    if aliasing.aliased and not drop_aliased:
         raise CollinearityError(
             f"the design matrix is rank deficient: {aliasing.describe(frame.exog_names)}. "
-            "Remove the aliased column(s) or reformulate the model"
+            "Remove the aliased column(s), reformulate the model, or pass drop_aliased=True"
         )
+    return aliasing
+
+
+def _separation(frame: ModelFrame) -> Separation:
+    outcome = frame.outcome
+    return check_separation(
+        frame.X, outcome.codes, frame.weights, outcome.n_levels, frame.exog_names, outcome.others
+    )
+
+
+def _looks_divergent(result: NewtonResult, frame: ModelFrame) -> bool:
+    """Symptoms of separation: no convergence, or linear predictors beyond +-30."""
+    if not result.converged:
+        return True
+    scale = np.abs(frame.X).max(axis=0)
+    contribution = np.abs(unvec(result.theta, frame.n_terms)) * scale[:, None]
+    return bool(contribution.max(initial=0.0) > 30.0)
+
+
+def _warn_about(result: NewtonResult, separation: Separation, frame: ModelFrame) -> None:
+    if separation.separated:
+        warnings.warn(
+            separation.describe(frame.outcome.reference), PerfectSeparationWarning, stacklevel=3
+        )
+        return
+    if result.converged:
+        return
+    message = result.message
+    if "not negative definite" in message:
+        message += f" (directions involving {weak_directions(result.hessian, frame)})"
+    warnings.warn(
+        f"Newton iterations did not converge after {result.iterations} steps: "
+        f"{message}; estimates and standard errors are unreliable",
+        ConvergenceWarning,
+        stacklevel=3,
+    )
+
+
+def weak_directions(hessian: np.ndarray, frame: ModelFrame) -> str:
+    """The (outcome, term) coefficients of the flattest direction of the likelihood.
+
+    Examples
+    --------
+    >>> import numpy as np, mnlogit
+    >>> m = mnlogit.MNLogit(["a", "b", "a", "b"], np.column_stack([np.ones(4), [1.0, 2, 3, 4]]))
+    >>> weak_directions(-np.diag([1.0, 1e-12]), m.frame)
+    "'b': 'x1'"
+    """
+    values, vectors = np.linalg.eigh(-hessian)
+    flat = unvec(np.abs(vectors[:, 0]), frame.n_terms)
+    rows, cols = np.nonzero(flat > 0.1 * flat.max())
+    return ", ".join(
+        f"{frame.outcome.others[j]!r}: {frame.exog_names[i]!r}"
+        for i, j in zip(rows, cols, strict=True)
+    )
 
 
 def fit(

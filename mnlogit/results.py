@@ -21,11 +21,17 @@ from .inference import chi2_pvalue, normal_quantile, two_sided_pvalues
 from .likelihood import model_probabilities
 from .newton import NewtonResult
 from .params import unvec
+from .separation import Separation
 
 PredictKind = Literal["prob", "class", "linear"]
+_METHODS = {
+    "none": "Newton-Raphson (MLE)",
+    "firth": "Firth bias-reduced ML",
+    "l2": "Ridge-penalised ML (lam={lam:g})",
+}
 TIDY_COLUMNS = [
     "outcome", "term", "estimate", "std_error", "statistic", "p_value", "conf_low", "conf_high",
-    "odds_ratio", "odds_ratio_low", "odds_ratio_high",
+    "odds_ratio", "odds_ratio_low", "odds_ratio_high", "flag",
 ]
 
 
@@ -49,11 +55,15 @@ class MNLogitResults:
         estimate: NewtonResult,
         cov_type: str = "nonrobust",
         cov_kwds: dict[str, Any] | None = None,
+        penalty: tuple[str, float] = ("none", 0.0),
+        separation: Separation | None = None,
     ) -> None:
         self.model_frame = frame
         self._estimate = estimate
         self.cov_type = cov_type
         self.cov_kwds = dict(cov_kwds or {})
+        self.penalty = penalty
+        self.separation = separation or Separation(False)
 
     # -- description of the model ------------------------------------------------
     @property
@@ -126,12 +136,13 @@ class MNLogitResults:
         return cov
 
     def _wide(self, values: np.ndarray) -> pd.DataFrame:
+        """Terms x outcomes table; aliased (dropped) columns appear as missing rows."""
         frame = pd.DataFrame(
             unvec(values, len(self.exog_names)),
             index=pd.Index(self.exog_names, name="term"),
             columns=pd.Index(self.outcomes, name=self.outcome_name),
         )
-        return frame
+        return frame.reindex(pd.Index(self.model_frame.table_names, name="term"))
 
     @cached_property
     def _long_index(self) -> pd.MultiIndex:
@@ -237,10 +248,22 @@ class MNLogitResults:
                 "odds_ratio": np.exp(self._theta),
                 "odds_ratio_low": np.exp(low),
                 "odds_ratio_high": np.exp(high),
+                "flag": [
+                    "separated" if self.separation.involved(o, t) else ""
+                    for o, t in self._long_index
+                ],
             },
             columns=TIDY_COLUMNS,
         )
-        return table
+        if not self.model_frame.aliased:
+            return table
+        # Aliased columns as rows with missing estimates, in design order (R's NA rows).
+        full = pd.MultiIndex.from_product(
+            [list(self.outcomes), list(self.model_frame.table_names)], names=["outcome", "term"]
+        )
+        table = table.set_index(["outcome", "term"]).reindex(full).reset_index()
+        table["flag"] = table["flag"].fillna("aliased")
+        return table[TIDY_COLUMNS]
 
     # -- fit statistics -------------------------------------------------------------
     @property
@@ -332,8 +355,12 @@ class MNLogitResults:
             "converged": self.converged,
             "iterations": self.iterations,
             "cov_type": self.cov_type,
-            "method": "Newton-Raphson (MLE)",
+            "method": _METHODS[self.penalty[0]].format(lam=self.penalty[1]),
             "formula": frame.formula,
+            "aliased": frame.aliased,
+            "separation": (
+                self.separation.describe(self.reference) if self.separation.separated else ""
+            ),
         }
 
     def summary(self, alpha: float = 0.05, odds_ratios: bool = False):

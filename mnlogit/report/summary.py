@@ -62,17 +62,9 @@ class Summary:
         for outcome in results.outcomes:
             rows = tidy["outcome"] == outcome
             cells = tuple(
-                (
-                    str(term),
-                    fmt_number(est),
-                    fmt_number(se),
-                    f"{z:.2f}" if pd.notna(z) else "",
-                    fmt_pvalue(p),
-                    fmt_number(lw),
-                    fmt_number(up),
-                )
-                for term, est, se, z, p, lw, up in zip(
-                    tidy["term"][rows], estimate[rows], std_error[rows],
+                _row(term, flag, est, se, z, p, lw, up)
+                for term, flag, est, se, z, p, lw, up in zip(
+                    tidy["term"][rows], tidy["flag"][rows], estimate[rows], std_error[rows],
                     tidy["statistic"][rows], tidy["p_value"][rows], low[rows], high[rows],
                     strict=True,
                 )
@@ -107,6 +99,19 @@ class Summary:
         return self.as_html()
 
 
+def _row(term: str, flag: str, *values: float) -> tuple[str, ...]:
+    """Formatted cells of one coefficient; aliased and separated ones are marked."""
+    est, se, z, p, low, high = values
+    if flag == "aliased":
+        return (str(term), "(aliased)", "", "", "", "", "")
+    if flag == "separated":
+        # The Wald test of a diverging estimate is meaningless: do not print one.
+        return (f"{term} (sep.)", fmt_number(est), fmt_number(se), "n/a", "n/a", "", "")
+    z_cell = f"{z:.2f}" if pd.notna(z) else ""
+    cells = (fmt_number(est), fmt_number(se), z_cell, fmt_pvalue(p))
+    return (str(term), *cells, fmt_number(low), fmt_number(high))
+
+
 def _header(stats: dict[str, Any]) -> tuple[tuple[str, str], ...]:
     converged = "yes" if stats["converged"] else "NO"
     nobs_label = "Observations (sum of weights)" if stats["weighted"] else "Observations"
@@ -138,6 +143,13 @@ def _notes(stats: dict[str, Any], odds_ratios: bool, level: float) -> tuple[str,
     if stats["dropped_levels"]:
         dropped = ", ".join(map(repr, stats["dropped_levels"]))
         notes.append(f"Outcome level(s) {dropped} have no rows in the data used and were left out.")
-    if not stats["converged"]:
+    if stats["aliased"]:
+        dropped = ", ".join(map(repr, stats["aliased"]))
+        notes.append(f"Aliased design column(s) {dropped} were dropped (perfectly collinear).")
+    if stats["separation"]:
+        notes.append(
+            "WARNING (sep.): " + stats["separation"][0].upper() + stats["separation"][1:] + "."
+        )
+    elif not stats["converged"]:
         notes.append("The fit did NOT converge: estimates and standard errors are unreliable.")
     return tuple(notes)
