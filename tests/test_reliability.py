@@ -135,7 +135,9 @@ def test_bad_penalty_is_a_clear_error(iris):
 
 
 def test_aliased_columns_are_named_or_dropped(iris):
-    df = iris.assign(double=2 * iris["Sepal_Length"], total=iris["Sepal_Length"] + iris["Sepal_Width"])
+    df = iris.assign(
+        double=2 * iris["Sepal_Length"], total=iris["Sepal_Length"] + iris["Sepal_Width"]
+    )
     with pytest.raises(CollinearityError, match="'double' = 2\\*'Sepal_Length'"):
         mnlogit.fit("Species ~ Sepal_Length + double", df)
     with pytest.raises(CollinearityError, match="'total'"):
