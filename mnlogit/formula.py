@@ -244,10 +244,10 @@ def _check_names(
     if unknown:
         columns = ", ".join(map(repr, list(frame.columns)[:20]))
         more = "" if frame.shape[1] <= 20 else f" and {frame.shape[1] - 20} more"
+        what = "is not a column" if len(unknown) == 1 else "are not columns"
         raise FormulaError(
-            f"formula {formula!r} names {', '.join(map(repr, unknown))}, which "
-            f"{'is' if len(unknown) == 1 else 'are'} not a column of the data "
-            f"(columns: {columns}{more})"
+            f"formula {formula!r} names {', '.join(map(repr, unknown))}, which {what} "
+            f"of the data (columns: {columns}{more})"
         )
 
 

@@ -33,7 +33,7 @@ def render_text(summary: Summary) -> str:
     half = len(summary.header) - len(summary.header) // 2
     left, right = summary.header[:half], summary.header[half:]
     col = (width - 2) // 2
-    lines = [summary.title.center(width), "=" * width]
+    lines = [summary.title.center(width).rstrip(), "=" * width]
     for i in range(half):
         left_cell = _pair(left[i], col)
         right_cell = _pair(right[i], col) if i < len(right) else ""
