@@ -24,11 +24,11 @@ from .params import unvec, vec
 from .penalty import Penalty, firth_evaluator, parse_penalty, ridge_evaluator
 from .rank import Aliasing, find_aliased, triangular_factor
 from .results import MNLogitResults
-from .separation import MAX_CONSTRAINTS, Separation, check_separation
+from .separation import Separation, check_separation
 from .sources import ArraySource
 
-# Separation is checked before every fit up to this many LP constraints (rows x (J-1)).
-PRE_FIT_CONSTRAINTS = 200_000
+# A coefficient moving a linear predictor by more than this looks divergent.
+DIVERGENT_CONTRIBUTION = 15.0
 
 
 class MNLogit:
@@ -114,9 +114,9 @@ class MNLogit:
             stay finite under separation) or ``("l2", lam)`` (ridge; intercepts free).
         drop_aliased : drop perfectly collinear design columns with a warning and
             report them as missing rows in the tables, instead of raising.
-        detect_separation : check for complete or quasi-complete separation by
-            linear programming (before fitting on data of moderate size; after a
-            fit that looks divergent otherwise).
+        detect_separation : when the fit looks divergent (no convergence, or some
+            coefficient moving a linear predictor by more than 15), check for complete
+            or quasi-complete separation by linear programming.
 
         Examples
         --------
@@ -137,9 +137,6 @@ class MNLogit:
             )
             frame = frame.without_columns(aliasing.aliased)
         source = _source(frame)
-        small = len(frame.X) * (frame.outcome.n_levels - 1) <= PRE_FIT_CONSTRAINTS
-        check = detect_separation and kind == "none"
-        separation = _separation(frame) if check and small else Separation(False)
         if start_params is None:
             kept = [frame.table_names.index(name) for name in frame.exog_names]
             theta0 = vec(self.start_params()[kept])
@@ -152,9 +149,9 @@ class MNLogit:
         else:
             evaluate = source.derivatives
         result = newton(evaluate, theta0, maxiter, gtol, ftol, callback)
-        if check and not small and _looks_divergent(result, frame):
-            if len(frame.X) * (frame.outcome.n_levels - 1) <= MAX_CONSTRAINTS:
-                separation = _separation(frame)
+        separation = Separation(False)
+        if detect_separation and kind == "none" and _looks_divergent(result, frame):
+            separation = _separation(frame)
         if kind != "none":
             # Report the likelihood itself; the penalised objective is in the history.
             result = replace(result, llf=source.derivatives(result.theta, hessian=False).llf)
@@ -214,12 +211,12 @@ def _separation(frame: ModelFrame) -> Separation:
 
 
 def _looks_divergent(result: NewtonResult, frame: ModelFrame) -> bool:
-    """Symptoms of separation: no convergence, or linear predictors beyond +-30."""
+    """Symptoms of separation: no convergence, or a term moving a linear predictor a lot."""
     if not result.converged:
         return True
     scale = np.abs(frame.X).max(axis=0)
     contribution = np.abs(unvec(result.theta, frame.n_terms)) * scale[:, None]
-    return bool(contribution.max(initial=0.0) > 30.0)
+    return bool(contribution.max(initial=0.0) > DIVERGENT_CONTRIBUTION)
 
 
 def _warn_about(result: NewtonResult, separation: Separation, frame: ModelFrame) -> None:
@@ -233,6 +230,8 @@ def _warn_about(result: NewtonResult, separation: Separation, frame: ModelFrame)
     message = result.message
     if "not negative definite" in message:
         message += f" (directions involving {weak_directions(result.hessian, frame)})"
+    if not separation.checked:
+        message += "; separation could not be checked (too many distinct rows)"
     warnings.warn(
         f"Newton iterations did not converge after {result.iterations} steps: "
         f"{message}; estimates and standard errors are unreliable",

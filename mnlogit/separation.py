@@ -20,8 +20,8 @@ from scipy import optimize, sparse
 
 from .params import unvec
 
-# Larger problems are only checked when the fit itself looks divergent.
-MAX_CONSTRAINTS = 2_000_000
+# Distinct rows x (J - 1) beyond which the LP would take too long to run.
+MAX_CONSTRAINTS = 200_000
 _TOLERANCE = 1e-7
 
 
@@ -35,12 +35,14 @@ class Separation:
     outcomes : non-reference outcomes whose coefficients diverge.
     terms : design columns involved in the separating direction.
     direction : (k, m) separating direction (zeros when not separated).
+    checked : False when the data had too many distinct rows for the check.
     """
 
     separated: bool
     outcomes: tuple = ()
     terms: tuple[str, ...] = ()
     direction: np.ndarray | None = None
+    checked: bool = True
 
     def involved(self, outcome: object, term: str) -> bool:
         """Whether the coefficient of ``term`` for ``outcome`` is affected."""
@@ -88,8 +90,13 @@ def check_separation(
     if weights is not None:
         keep = weights > 0
         X, codes = X[keep], codes[keep]
+    # The constraints depend only on (x_i, y_i): repeated patterns add nothing.
+    patterns = np.unique(np.column_stack([X, codes]), axis=0)
+    X, codes = patterns[:, :-1], patterns[:, -1].astype(np.intp)
     n, k = X.shape
     m = n_outcomes - 1
+    if n * m > MAX_CONSTRAINTS:
+        return Separation(False, checked=False)
     scale = np.abs(X).max(axis=0)
     Xs = X / np.where(scale > 0, scale, 1.0)
     rows, cols, vals = [], [], []
