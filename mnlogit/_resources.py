@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from importlib import resources
 from pathlib import Path
+
+_PACKAGE = Path(__file__).resolve().parent
 
 
 def shipped_data_dir() -> Path:
     """Folder of the shipped data sets.
 
-    A wheel installs the repository's ``datasets/`` folder as ``mnlogit._datasets``;
+    A wheel installs the repository's ``datasets/`` folder as ``mnlogit/_datasets``;
     in a source checkout or an editable install it is the ``datasets/`` folder
     beside the package.
 
@@ -18,7 +19,5 @@ def shipped_data_dir() -> Path:
     >>> (shipped_data_dir() / "iris.csv").is_file()
     True
     """
-    try:
-        return Path(str(resources.files("mnlogit._datasets")))
-    except ModuleNotFoundError:
-        return Path(__file__).resolve().parent.parent / "datasets"
+    installed = _PACKAGE / "_datasets"
+    return installed if installed.is_dir() else _PACKAGE.parent / "datasets"
