@@ -1,36 +1,71 @@
 """Covariance estimators of the coefficient vector (outcome-major order).
 
-``nonrobust`` is the inverse of the observed information, (-H)^-1.
+- ``nonrobust``: the inverse observed information, ``A = (-H)^-1``.
+- ``HC0``: the sandwich ``A (Σ_i w_i s_i s_i') A`` with per-row scores ``s_i``
+  (:mod:`mnlogit.scores`); equals statsmodels' ``cov_type="HC0"``.
+- ``HC1``: ``HC0 · N / (N - p)`` with ``N`` the number of observations (sum of
+  frequency weights) and ``p = k (J - 1)`` the number of coefficients -- the
+  correction statsmodels' ``sandwich_covariance.cov_white_simple(use_correction=True)``
+  applies. (statsmodels' discrete models return the uncorrected HC0 matrix when
+  asked for ``cov_type="HC1"``; Stata's ``vce(robust)`` uses ``N / (N - 1)``.)
+- ``cluster``: ``A (Σ_g u_g u_g') A`` with ``u_g = Σ_{i in g} w_i s_i``, times
+  ``G / (G - 1) · (N - 1) / (N - p)`` for ``G`` clusters unless
+  ``use_correction=False`` -- statsmodels' default for ``cov_type="cluster"``.
+
+Frequency weights: a row of weight ``w`` counts as ``w`` identical observations
+(in the same cluster), so its score enters the HC sums as ``w s s'`` and the
+cluster sums as ``w s``. The scores are accumulated over row blocks, so memory
+stays O(block · p) whatever the number of rows.
 """
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
+import pandas as pd
+from scipy import sparse
 
-from .exceptions import MNLogitError
+from .exceptions import DataError, MNLogitError
 from .inference import inverse_information
+from .scores import score_blocks
 
-CovType = Literal["nonrobust"]
-COV_TYPES: tuple[str, ...] = ("nonrobust",)
+CovType = Literal["nonrobust", "HC0", "HC1", "cluster"]
+COV_TYPES: tuple[str, ...] = ("nonrobust", "HC0", "HC1", "cluster")
 
 
-def check_cov_type(cov_type: str) -> None:
-    """Raise a clear error for an unknown covariance type.
+def check_cov_type(cov_type: str, cov_kwds: dict[str, Any] | None = None) -> None:
+    """Raise a clear error for an unknown covariance type or missing cluster groups.
 
     Examples
     --------
-    >>> check_cov_type("nonrobust")
+    >>> check_cov_type("HC1")
+    >>> check_cov_type("robust")
+    Traceback (most recent call last):
+    ...
+    mnlogit.exceptions.MNLogitError: cov_type must be one of 'nonrobust', 'HC0', 'HC1', \
+'cluster', got 'robust'
     """
     if cov_type not in COV_TYPES:
         raise MNLogitError(
             f"cov_type must be one of {', '.join(map(repr, COV_TYPES))}, got {cov_type!r}"
         )
+    if cov_type == "cluster" and (cov_kwds or {}).get("groups") is None:
+        raise MNLogitError("cov_type='cluster' needs groups= (a column name or one label per row)")
 
 
-def covariance(hessian: np.ndarray, cov_type: str = "nonrobust", **_: object) -> np.ndarray:
+def covariance(
+    hessian: np.ndarray, cov_type: str = "nonrobust", results: Any = None, **cov_kwds: Any
+) -> np.ndarray:
     """Covariance matrix of the estimates for the requested type.
+
+    Parameters
+    ----------
+    hessian : Hessian of the log-likelihood at the estimates.
+    cov_type : ``"nonrobust"``, ``"HC0"``, ``"HC1"`` or ``"cluster"``.
+    results : the fitted results (robust types read its rows and estimates).
+    **cov_kwds : ``groups`` (cluster codes aligned with the rows used) and
+        ``use_correction`` (cluster small-sample factor, default True).
 
     Examples
     --------
@@ -39,5 +74,134 @@ def covariance(hessian: np.ndarray, cov_type: str = "nonrobust", **_: object) ->
     array([[0.25, 0.  ],
            [0.  , 0.25]])
     """
-    check_cov_type(cov_type)
-    return inverse_information(hessian)
+    check_cov_type(cov_type, cov_kwds)
+    bread = inverse_information(hessian)
+    if cov_type == "nonrobust":
+        return bread
+    if results.penalty[0] != "none":
+        raise MNLogitError(
+            f"cov_type={cov_type!r} is available for maximum-likelihood fits only, "
+            f"not for the {results.penalty[0]!r}-penalised fit"
+        )
+    frame = results.model_frame
+    n_params = bread.shape[0]
+    nobs = frame.nobs
+    groups = cov_kwds.get("groups") if cov_type == "cluster" else None
+    meat = score_meat(frame.X, frame.outcome.codes, frame.weights, results._theta, groups)
+    cov = bread @ meat @ bread
+    if cov_type == "HC1":
+        cov *= nobs / (nobs - n_params)
+    elif cov_type == "cluster" and cov_kwds.get("use_correction", True):
+        n_groups = len(np.unique(groups))
+        cov *= n_groups / (n_groups - 1.0) * (nobs - 1.0) / (nobs - n_params)
+    return (cov + cov.T) / 2.0
+
+
+def score_meat(
+    X: np.ndarray,
+    y: np.ndarray,
+    weights: np.ndarray | None,
+    theta: np.ndarray,
+    groups: np.ndarray | None = None,
+) -> np.ndarray:
+    """Σ_i w_i s_i s_i' (``groups`` None) or Σ_g u_g u_g' with u_g = Σ_{i in g} w_i s_i.
+
+    ``groups`` are integer cluster codes 0..G-1, one per row.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> X = np.ones((4, 1)); y = np.array([0, 1, 0, 1])
+    >>> score_meat(X, y, None, np.zeros(1))
+    array([[1.]])
+    >>> score_meat(X, y, None, np.zeros(1), groups=np.array([0, 0, 1, 1]))
+    array([[0.]])
+    """
+    n_params = theta.size
+    if groups is None:
+        meat = np.zeros((n_params, n_params))
+        for _, scores, w in score_blocks(X, y, weights, theta):
+            meat += scores.T @ (scores * w[:, None])
+        return meat
+    n_groups = int(groups.max()) + 1
+    totals = np.zeros((n_groups, n_params))
+    for rows, scores, w in score_blocks(X, y, weights, theta):
+        g = groups[rows]
+        summing = sparse.csr_matrix((w, (g, np.arange(g.size))), shape=(n_groups, g.size))
+        totals += summing @ scores
+    return totals.T @ totals
+
+
+def cluster_codes(values: Any, positions: np.ndarray, n_data: int, label: str) -> np.ndarray:
+    """Integer cluster codes 0..G-1 of the rows used.
+
+    ``values`` holds one label per row of the user's data (``n_data`` rows, of which
+    ``positions`` were used) or one per row used. Missing labels are an error.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> cluster_codes(["a", "b", "a", "c"], np.array([0, 2, 3]), 4, "cid")
+    array([0, 0, 1])
+    """
+    array = np.asarray(values.to_numpy() if isinstance(values, pd.Series) else values)
+    array = array.reshape(-1)
+    if len(array) == n_data:
+        array = array[positions]
+    elif len(array) != len(positions):
+        raise DataError(
+            f"groups {label!r} must have one value per row of the data ({n_data}) or per "
+            f"row used ({len(positions)}), got {len(array)}"
+        )
+    series = pd.Series(array)
+    if series.isna().any():
+        raise DataError(
+            f"groups {label!r} has {int(series.isna().sum())} missing values among the rows used"
+        )
+    codes, uniques = pd.factorize(series, sort=True)
+    if len(uniques) < 2:
+        raise DataError(f"groups {label!r} has {len(uniques)} cluster(s); at least 2 are needed")
+    return codes.astype(np.intp)
+
+
+def cov_options(
+    cov_type: str,
+    groups: Any,
+    data: pd.DataFrame | None,
+    frame: Any,
+    use_correction: bool = True,
+) -> dict[str, Any]:
+    """Validated ``cov_kwds`` of a fit: cluster codes aligned with the rows used.
+
+    ``groups`` is a column name of ``data`` or one label per row of the data
+    (or per row used).
+
+    Examples
+    --------
+    >>> import mnlogit, pandas as pd
+    >>> df = mnlogit.datasets.load_iris()
+    >>> frame = mnlogit.MNLogit.from_formula("Species ~ Sepal_Length", df).frame
+    >>> df["plot"] = df.index % 5
+    >>> cov_options("cluster", "plot", df, frame)["n_groups"]
+    5
+    """
+    check_cov_type(cov_type, {"groups": groups})
+    if cov_type != "cluster":
+        if groups is not None:
+            raise MNLogitError(f"groups is used with cov_type='cluster' only, not {cov_type!r}")
+        return {}
+    n_data = len(frame.row_positions) + frame.n_dropped
+    label = groups if isinstance(groups, str) else "groups"
+    if isinstance(groups, str):
+        if data is None or groups not in data.columns:
+            raise DataError(f"groups column {groups!r} is not in the data")
+        values = data[groups]
+    else:
+        values = groups
+    codes = cluster_codes(values, frame.row_positions, n_data, label)
+    return {
+        "groups": codes,
+        "groups_name": label,
+        "n_groups": int(codes.max()) + 1,
+        "use_correction": bool(use_correction),
+    }

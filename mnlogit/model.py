@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 import patsy
 
+from .covariance import CovType, cov_options
 from .exceptions import (
     AliasedColumnsWarning,
     CollinearityError,
@@ -63,6 +64,8 @@ class MNLogit:
         missing: MissingPolicy = "drop",
     ) -> None:
         self.frame = frame_from_arrays(endog, exog, reference, weights, missing)
+        # Kept to resolve cluster groups given as a column name.
+        self.data = exog if isinstance(exog, pd.DataFrame) else None
 
     @classmethod
     def from_formula(
@@ -87,6 +90,7 @@ class MNLogit:
             eval_env = patsy.EvalEnvironment.capture(eval_env + 1)
         model = cls.__new__(cls)
         model.frame = frame_from_formula(formula, data, reference, weights, missing, eval_env)
+        model.data = data
         return model
 
     def fit(
@@ -99,6 +103,8 @@ class MNLogit:
         penalty: Penalty = None,
         drop_aliased: bool = False,
         detect_separation: bool = True,
+        cov_type: CovType = "nonrobust",
+        groups: Any = None,
     ) -> MNLogitResults:
         """Maximum-likelihood estimates by Newton-Raphson with step-halving.
 
@@ -117,6 +123,10 @@ class MNLogit:
         detect_separation : when the fit looks divergent (no convergence, or some
             coefficient moving a linear predictor by more than 15), check for complete
             or quasi-complete separation by linear programming.
+        cov_type : ``"nonrobust"`` (inverse information), ``"HC0"``, ``"HC1"`` or
+            ``"cluster"`` (sandwich estimators; see :mod:`mnlogit.covariance`).
+        groups : clusters for ``cov_type="cluster"``: a column name of the data or
+            one label per row of the data.
 
         Examples
         --------
@@ -128,6 +138,7 @@ class MNLogit:
         """
         kind, lam = parse_penalty(penalty)
         frame = self.frame
+        cov_kwds = cov_options(cov_type, groups, self.data, frame)
         aliasing = check_design(frame, _source(frame), drop_aliased)
         if aliasing.aliased:
             warnings.warn(
@@ -156,7 +167,11 @@ class MNLogit:
             # Report the likelihood itself; the penalised objective is in the history.
             result = replace(result, llf=source.derivatives(result.theta, hessian=False).llf)
         _warn_about(result, separation, frame)
-        return MNLogitResults(frame, result, penalty=(kind, lam), separation=separation)
+        results = MNLogitResults(
+            frame, result, cov_type, cov_kwds, penalty=(kind, lam), separation=separation
+        )
+        results.model = self
+        return results
 
     def start_params(self) -> np.ndarray:
         """Intercepts at the log ratios of the (weighted) outcome shares, other terms zero.

@@ -355,6 +355,8 @@ class MNLogitResults:
             "converged": self.converged,
             "iterations": self.iterations,
             "cov_type": self.cov_type,
+            "n_clusters": self.cov_kwds.get("n_groups"),
+            "cluster_var": self.cov_kwds.get("groups_name"),
             "method": _METHODS[self.penalty[0]].format(lam=self.penalty[1]),
             "formula": frame.formula,
             "aliased": frame.aliased,
@@ -396,7 +398,13 @@ class MNLogitResults:
         return self.summary()._repr_html_()
 
     # -- prediction -----------------------------------------------------------------
-    def predict(self, newdata: Any = None, kind: PredictKind = "prob") -> pd.DataFrame | pd.Series:
+    def predict(
+        self,
+        newdata: Any = None,
+        kind: PredictKind = "prob",
+        se: bool = False,
+        alpha: float = 0.05,
+    ) -> pd.DataFrame | pd.Series:
         """Predicted probabilities, most likely outcome or linear predictors.
 
         Parameters
@@ -406,6 +414,9 @@ class MNLogitResults:
             of design columns (array fits). None: the rows used in fitting.
         kind : ``"prob"`` (one column per outcome label), ``"class"`` (the most
             likely label) or ``"linear"`` (log-odds against the reference).
+        se : with ``kind="prob"``, return the long table of probabilities with
+            delta-method standard errors and ``1 - alpha`` intervals
+            (:meth:`get_prediction` ``.summary_frame()``).
 
         Rows of ``newdata`` with missing values get missing predictions, with a warning.
 
@@ -421,6 +432,10 @@ class MNLogitResults:
         """
         if kind not in ("prob", "class", "linear"):
             raise DataError(f"kind must be 'prob', 'class' or 'linear', got {kind!r}")
+        if se:
+            if kind != "prob":
+                raise DataError(f"se=True is available for kind='prob' only, not {kind!r}")
+            return self.get_prediction(newdata, alpha).summary_frame()
         if newdata is None:
             X, index = self.model_frame.X, self.model_frame.row_index
             kept = np.arange(len(index))
@@ -449,3 +464,167 @@ class MNLogitResults:
             best[kept] = values.argmax(axis=1)
             return pd.Series(labels[best], index=index, name=self.outcome_name)
         return pd.DataFrame(full, index=index, columns=columns)
+
+    # -- analyst toolkit ---------------------------------------------------------------
+    def with_cov_type(
+        self, cov_type: str, groups: Any = None, use_correction: bool = True
+    ) -> MNLogitResults:
+        """The same fit with another covariance type, as a new results object.
+
+        Parameters
+        ----------
+        cov_type : ``"nonrobust"``, ``"HC0"``, ``"HC1"`` or ``"cluster"``
+            (see :mod:`mnlogit.covariance` for the formulas).
+        groups : clusters: a column name of the fitted data or one label per row;
+            default: the clusters this fit already uses.
+        use_correction : apply the cluster small-sample factor G/(G-1)·(N-1)/(N-p).
+
+        Examples
+        --------
+        >>> import mnlogit
+        >>> res = mnlogit.fit("Species ~ Sepal_Length", mnlogit.datasets.load_iris())
+        >>> res.with_cov_type("HC0").cov_type, res.cov_type
+        ('HC0', 'nonrobust')
+        """
+        from .covariance import cov_options
+
+        model = getattr(self, "model", None)
+        if cov_type == "cluster" and groups is None and "groups" in self.cov_kwds:
+            cov_kwds = dict(self.cov_kwds, use_correction=bool(use_correction))
+        else:
+            data = getattr(model, "data", None)
+            cov_kwds = cov_options(cov_type, groups, data, self.model_frame, use_correction)
+        new = MNLogitResults(
+            self.model_frame, self._estimate, cov_type, cov_kwds, self.penalty, self.separation
+        )
+        new.model = model
+        return new
+
+    def wald_test(
+        self,
+        restriction: Any,
+        outcomes: Any = None,
+        equal: bool = False,
+        value: Any = 0.0,
+    ):
+        """Joint Wald test; see :func:`mnlogit.wald.wald_test`.
+
+        Examples
+        --------
+        >>> import mnlogit
+        >>> res = mnlogit.fit("party3 ~ age + income", mnlogit.datasets.load_anes96())
+        >>> res.wald_test("income", outcomes=["Independent", "Republican"], equal=True).df
+        1
+        """
+        from .wald import wald_test
+
+        return wald_test(self, restriction, outcomes, equal, value)
+
+    def anova(self) -> pd.DataFrame:
+        """Per-term joint Wald tests; see :func:`mnlogit.wald.anova`.
+
+        Examples
+        --------
+        >>> import mnlogit
+        >>> res = mnlogit.fit("party3 ~ age + income", mnlogit.datasets.load_anes96())
+        >>> res.anova().columns.tolist()
+        ['df', 'chi2', 'p_value']
+        """
+        from .wald import anova
+
+        return anova(self)
+
+    def marginal_effects(self, at: str = "overall", **options: Any) -> pd.DataFrame:
+        """Average marginal effects or effects at the means; see
+        :func:`mnlogit.margins.marginal_effects`.
+
+        Examples
+        --------
+        >>> import mnlogit
+        >>> res = mnlogit.fit("Species ~ Sepal_Length", mnlogit.datasets.load_iris())
+        >>> res.marginal_effects()["outcome"].tolist()
+        ['setosa', 'versicolor', 'virginica']
+        """
+        from .margins import marginal_effects
+
+        return marginal_effects(self, at=at, **options)
+
+    def get_prediction(self, newdata: Any = None, alpha: float = 0.05):
+        """Predicted probabilities with delta-method standard errors; see
+        :func:`mnlogit.prediction.get_prediction`.
+
+        Examples
+        --------
+        >>> import mnlogit
+        >>> df = mnlogit.datasets.load_iris()
+        >>> res = mnlogit.fit("Species ~ Sepal_Length", df)
+        >>> res.get_prediction(df.head(3)).se.shape
+        (3, 3)
+        """
+        from .prediction import get_prediction
+
+        return get_prediction(self, newdata, alpha)
+
+    def save(self, path: Any) -> None:
+        """Save to ``path`` (JSON + npz, no pickle); see :func:`mnlogit.io.save`.
+
+        Examples
+        --------
+        >>> import mnlogit, tempfile, os
+        >>> res = mnlogit.fit("Species ~ Sepal_Length", mnlogit.datasets.load_iris())
+        >>> path = os.path.join(tempfile.mkdtemp(), "fit.mnlogit")
+        >>> res.save(path)
+        >>> mnlogit.load(path).params.equals(res.params)
+        True
+        """
+        from .io import save
+
+        save(self, path)
+
+    @property
+    def __maketables_coef_table__(self) -> pd.DataFrame:
+        """Coefficient table for maketables / pyfixest ``etable``: one row per
+        ``outcome: term`` with columns b, se, t, p, ci95l, ci95u."""
+        tidy = self.tidy(0.05)
+        table = pd.DataFrame(
+            {
+                "b": tidy["estimate"].to_numpy(),
+                "se": tidy["std_error"].to_numpy(),
+                "t": tidy["statistic"].to_numpy(),
+                "p": tidy["p_value"].to_numpy(),
+                "ci95l": tidy["conf_low"].to_numpy(),
+                "ci95u": tidy["conf_high"].to_numpy(),
+            },
+            index=pd.Index(
+                [f"{o}: {t}" for o, t in zip(tidy["outcome"], tidy["term"], strict=True)],
+                name="Coefficient",
+            ),
+        )
+        return table
+
+    def __maketables_stat__(self, key: str) -> Any:
+        """A fit statistic for maketables by key (N, ll, aic, bic, pseudo_r2, se_type ...)."""
+        stats = {
+            "N": self.nobs,
+            "ll": self.llf,
+            "aic": self.aic,
+            "bic": self.bic,
+            "pseudo_r2": self.prsquared,
+            "r2": self.prsquared,
+            "se_type": self.cov_type,
+            "df_model": self.df_model,
+        }
+        return stats.get(key)
+
+    @property
+    def __maketables_depvar__(self) -> str:
+        """Name of the dependent variable (for maketables)."""
+        return self.outcome_name
+
+    @property
+    def __maketables_vcov_info__(self) -> dict[str, Any]:
+        """Standard-error type and cluster variable (for maketables)."""
+        info: dict[str, Any] = {"se_type": self.cov_type}
+        if self.cov_type == "cluster":
+            info["cluster_var"] = self.cov_kwds.get("groups_name")
+        return info

@@ -83,6 +83,18 @@ class Summary:
 
         return render_text(self)
 
+    def as_latex(self) -> str:
+        """LaTeX ``tabular`` (booktabs rules) of the header and coefficient blocks."""
+        from .latex import render_latex
+
+        return render_latex(self)
+
+    def as_markdown(self) -> str:
+        """Markdown (pipe) tables of the header and coefficient blocks."""
+        from .markdown import render_markdown
+
+        return render_markdown(self)
+
     def as_html(self) -> str:
         """HTML table (what notebooks show)."""
         from .html import render_html
@@ -121,7 +133,7 @@ def _header(stats: dict[str, Any]) -> tuple[tuple[str, str], ...]:
         (nobs_label, fmt_stat(stats["nobs"])),
         ("Rows dropped (missing values)", str(stats["n_dropped"])),
         ("Method", stats["method"]),
-        ("Covariance type", stats["cov_type"]),
+        ("Covariance type", _cov_label(stats)),
         ("Converged", f"{converged} ({stats['iterations']} iterations)"),
         ("Log-likelihood", fmt_stat(stats["llf"])),
         ("Null log-likelihood", fmt_stat(stats["llnull"])),
@@ -132,6 +144,13 @@ def _header(stats: dict[str, Any]) -> tuple[tuple[str, str], ...]:
         ("BIC", fmt_stat(stats["bic"])),
     ]
     return tuple(items)
+
+
+def _cov_label(stats: dict[str, Any]) -> str:
+    """``cluster`` with the clustering variable and the number of clusters."""
+    if stats["cov_type"] != "cluster":
+        return stats["cov_type"]
+    return f"cluster ({stats['n_clusters']} clusters of {stats['cluster_var']})"
 
 
 def _notes(stats: dict[str, Any], odds_ratios: bool, level: float) -> tuple[str, ...]:

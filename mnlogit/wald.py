@@ -1,0 +1,290 @@
+"""Joint hypothesis tests: Wald tests of linear restrictions, per-term tables, LR tests.
+
+A restriction is ``R θ = q`` on the outcome-major coefficient vector θ (see
+:mod:`mnlogit.params`). The Wald statistic ``(Rθ - q)' (R V R')^-1 (Rθ - q)`` uses
+the fit's covariance ``V`` (so robust or cluster covariances carry over) and is
+referred to a chi-squared distribution with ``rank(R)`` degrees of freedom.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .exceptions import DataError, MNLogitError
+from .inference import chi2_pvalue
+
+
+@dataclass(frozen=True)
+class TestResult:
+    """A chi-squared test: statistic, degrees of freedom and p-value.
+
+    Examples
+    --------
+    >>> TestResult("Wald", 3.841459, 1, "x = 0")
+    <Wald test: chi2(1) = 3.8415, p = 0.05; H0: x = 0>
+    """
+
+    __test__ = False  # not a pytest test class
+
+    test: str
+    statistic: float
+    df: int
+    hypothesis: str
+    cov_type: str = ""
+
+    @property
+    def pvalue(self) -> float:
+        """Upper-tail chi-squared probability of the statistic."""
+        return chi2_pvalue(self.statistic, self.df)
+
+    def __repr__(self) -> str:
+        robust = f" [{self.cov_type} covariance]" if self.cov_type not in ("", "nonrobust") else ""
+        return (
+            f"<{self.test} test: chi2({self.df}) = {self.statistic:.4f}, "
+            f"p = {self.pvalue:.4g}; H0: {self.hypothesis}{robust}>"
+        )
+
+
+def term_columns(results: Any, term: str) -> list[int]:
+    """Positions (in ``exog_names``) of the design columns of a formula term or column.
+
+    ``term`` is a formula term such as ``"C(ses)"`` or ``"C(ses):write"`` (all its
+    design columns) or one design-column name such as ``"C(ses)[T.low]"``.
+
+    Examples
+    --------
+    >>> import mnlogit
+    >>> res = mnlogit.fit("Species ~ Sepal_Length", mnlogit.datasets.load_iris())
+    >>> term_columns(res, "Sepal_Length")
+    [1]
+    """
+    names = list(results.exog_names)
+    design_info = results.model_frame.design_info
+    if design_info is not None and term in design_info.term_name_slices:
+        wanted = design_info.column_names[design_info.term_name_slices[term]]
+    elif term in results.model_frame.table_names:
+        wanted = [term]
+    else:
+        terms = list(design_info.term_name_slices) if design_info is not None else []
+        known = ", ".join(map(repr, dict.fromkeys(terms + list(names))))
+        raise MNLogitError(f"{term!r} is not a term or design column of the model ({known})")
+    columns = [names.index(name) for name in wanted if name in names]
+    if not columns:
+        raise MNLogitError(f"all design columns of {term!r} were dropped as aliased")
+    return columns
+
+
+def _outcome_positions(results: Any, outcomes: Sequence[Any] | None) -> list[int | None]:
+    """Positions among the non-reference outcomes; None marks the reference."""
+    others = list(results.outcomes)
+    if outcomes is None:
+        return list(range(len(others)))
+    positions: list[int | None] = []
+    for label in outcomes:
+        if label == results.reference:
+            positions.append(None)
+        elif label in others:
+            positions.append(others.index(label))
+        else:
+            levels = ", ".join(map(repr, results.outcome_levels))
+            raise MNLogitError(f"{label!r} is not an outcome level (levels: {levels})")
+    return positions
+
+
+def restriction_matrix(
+    results: Any,
+    terms: str | Sequence[str],
+    outcomes: Sequence[Any] | None = None,
+    equal: bool = False,
+) -> tuple[np.ndarray, str]:
+    """The matrix ``R`` of a term-wise hypothesis, and the hypothesis in words.
+
+    ``equal=False``: the terms' coefficients are zero in every listed outcome's
+    equation (default: every non-reference outcome). ``equal=True``: they are equal
+    across the listed outcomes (at least two; listing the reference means "equal to
+    the reference", i.e. zero).
+
+    Examples
+    --------
+    >>> import mnlogit
+    >>> res = mnlogit.fit("Species ~ Sepal_Length", mnlogit.datasets.load_iris())
+    >>> R, words = restriction_matrix(res, "Sepal_Length")
+    >>> R
+    array([[0., 1., 0., 0.],
+           [0., 0., 0., 1.]])
+    """
+    terms = [terms] if isinstance(terms, str) else list(terms)
+    columns = list(dict.fromkeys(c for term in terms for c in term_columns(results, term)))
+    positions = _outcome_positions(results, outcomes)
+    k = len(results.exog_names)
+    size = k * len(results.outcomes)
+    listed = ", ".join(map(str, outcomes)) if outcomes is not None else "every equation"
+    what = " and ".join(terms)
+    rows = []
+    if equal:
+        if len(positions) < 2:
+            raise MNLogitError("equal=True needs at least two outcomes to compare")
+        first = positions[0]
+        for other in positions[1:]:
+            for c in columns:
+                row = np.zeros(size)
+                if other is not None:
+                    row[other * k + c] += 1.0
+                if first is not None:
+                    row[first * k + c] -= 1.0
+                rows.append(row)
+        words = f"{what} equal across {listed}"
+    else:
+        if None in positions:
+            raise MNLogitError(
+                f"the reference outcome {results.reference!r} has no coefficients to test; "
+                "use equal=True to compare an outcome with the reference"
+            )
+        for j in positions:
+            for c in columns:
+                row = np.zeros(size)
+                row[j * k + c] = 1.0
+                rows.append(row)
+        words = f"{what} = 0 in {listed}"
+    return np.array(rows), words
+
+
+def wald_test(
+    results: Any,
+    restriction: str | Sequence[str] | np.ndarray,
+    outcomes: Sequence[Any] | None = None,
+    equal: bool = False,
+    value: np.ndarray | float = 0.0,
+) -> TestResult:
+    """Joint Wald test of linear restrictions on the coefficients.
+
+    Parameters
+    ----------
+    results : fitted :class:`~mnlogit.results.MNLogitResults`.
+    restriction : term name(s) (see :func:`restriction_matrix`) or a matrix ``R``
+        with one column per coefficient in outcome-major order.
+    outcomes, equal : which equations, and zero or cross-equation equality
+        (term restrictions only).
+    value : ``q`` in ``R θ = q`` (matrix restrictions; default 0).
+
+    Examples
+    --------
+    >>> import mnlogit
+    >>> df = mnlogit.datasets.load_anes96()
+    >>> res = mnlogit.fit("party3 ~ age + income", df)
+    >>> res.wald_test("income").df
+    2
+    """
+    if isinstance(restriction, (str, list, tuple)):
+        R, words = restriction_matrix(results, restriction, outcomes, equal)
+    else:
+        R = np.atleast_2d(np.asarray(restriction, dtype=float))
+        words = f"R theta = q ({R.shape[0]} restrictions)"
+        if R.shape[1] != results.n_params:
+            raise DataError(
+                f"R has {R.shape[1]} columns; the model has {results.n_params} coefficients"
+            )
+    theta = np.asarray(results._theta)
+    diff = R @ theta - np.broadcast_to(np.asarray(value, dtype=float), (R.shape[0],))
+    middle = R @ np.asarray(results._cov) @ R.T
+    rank = int(np.linalg.matrix_rank(R))
+    # pinv handles redundant restrictions; with full rank it equals the inverse.
+    statistic = float(diff @ np.linalg.pinv(middle, hermitian=True) @ diff)
+    return TestResult("Wald", statistic, rank, words, results.cov_type)
+
+
+def anova(results: Any) -> pd.DataFrame:
+    """Per-term joint Wald tests (each term zero in every equation), like ``car::Anova``.
+
+    Formula fits test each formula term (all its design columns); array fits test
+    each design column. The intercept is left out.
+
+    Examples
+    --------
+    >>> import mnlogit
+    >>> res = mnlogit.fit("party3 ~ age + income", mnlogit.datasets.load_anes96())
+    >>> anova(res).index.tolist()
+    ['age', 'income']
+    """
+    frame = results.model_frame
+    if frame.design_info is not None:
+        terms = [t for t in frame.design_info.term_name_slices if t != "Intercept"]
+    else:
+        constant = frame.constant_column
+        terms = [n for i, n in enumerate(results.exog_names) if i != constant]
+    rows = []
+    for term in terms:
+        try:
+            test = wald_test(results, term)
+        except MNLogitError:  # a term whose columns were all aliased
+            continue
+        rows.append((term, test.df, test.statistic, test.pvalue))
+    table = pd.DataFrame(rows, columns=["term", "df", "chi2", "p_value"]).set_index("term")
+    table.attrs["cov_type"] = results.cov_type
+    return table
+
+
+def lr_test(restricted: Any, full: Any) -> TestResult:
+    """Likelihood-ratio test of a restricted model nested in a fuller one.
+
+    Checks that both were fitted by maximum likelihood on the same rows (same
+    outcome values and weights) and that the restricted design lies in the column
+    space of the full one; says which check fails otherwise.
+
+    Examples
+    --------
+    >>> import mnlogit
+    >>> df = mnlogit.datasets.load_anes96()
+    >>> small = mnlogit.fit("party3 ~ age", df)
+    >>> big = mnlogit.fit("party3 ~ age + income", df)
+    >>> round(lr_test(small, big).statistic - 2 * (big.llf - small.llf), 12)
+    0.0
+    """
+    for label, res in (("restricted", restricted), ("full", full)):
+        if res.penalty[0] != "none":
+            raise MNLogitError(f"the {label} model is penalised; LR tests need ML fits")
+    df = full.n_params - restricted.n_params
+    if df <= 0:
+        raise MNLogitError(
+            f"the restricted model has {restricted.n_params} coefficients and the full one "
+            f"{full.n_params}: pass the smaller model first, lr_test(restricted, full)"
+        )
+    _check_same_rows(restricted.model_frame, full.model_frame)
+    _check_nested(restricted.model_frame.X, full.model_frame.X)
+    statistic = 2.0 * (full.llf - restricted.llf)
+    return TestResult("LR", statistic, df, "the restricted model holds")
+
+
+def _check_same_rows(small: Any, big: Any) -> None:
+    if len(small.X) != len(big.X) or not small.row_index.equals(big.row_index):
+        raise MNLogitError(
+            f"the models are not fitted on the same rows ({len(small.X)} and {len(big.X)} "
+            "rows used): not nested; refit both on the same complete cases"
+        )
+    if tuple(small.outcome.levels) != tuple(big.outcome.levels):
+        raise MNLogitError("the models have different outcome levels: not nested")
+    labels_small = np.asarray(small.outcome.model_levels, dtype=object)[small.outcome.codes]
+    labels_big = np.asarray(big.outcome.model_levels, dtype=object)[big.outcome.codes]
+    if not np.array_equal(labels_small, labels_big):
+        raise MNLogitError("the models have different outcome values on the same rows")
+    w_small = np.ones(len(small.X)) if small.weights is None else small.weights
+    w_big = np.ones(len(big.X)) if big.weights is None else big.weights
+    if not np.array_equal(w_small, w_big):
+        raise MNLogitError("the models use different weights: not nested")
+
+
+def _check_nested(X_small: np.ndarray, X_big: np.ndarray) -> None:
+    q, _ = np.linalg.qr(X_big)
+    resid = X_small - q @ (q.T @ X_small)
+    scale = np.linalg.norm(X_small, axis=0)
+    bad = np.linalg.norm(resid, axis=0) > 1e-8 * np.maximum(scale, 1.0)
+    if bad.any():
+        raise MNLogitError(
+            f"the restricted model is not nested in the full one: {int(bad.sum())} of its "
+            "design column(s) are not combinations of the full model's columns"
+        )
