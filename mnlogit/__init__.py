@@ -22,8 +22,11 @@ from .exceptions import (
     MNLogitWarning,
     PerfectSeparationWarning,
 )
+from .io import load
 from .model import MNLogit, fit
+from .report.compare import compare
 from .results import MNLogitResults
+from .wald import lr_test
 
 __version__ = "0.1.0"
 
@@ -40,6 +43,9 @@ __all__ = [
     "MNLogitWarning",
     "MissingDataWarning",
     "PerfectSeparationWarning",
+    "compare",
     "datasets",
     "fit",
+    "load",
+    "lr_test",
 ]

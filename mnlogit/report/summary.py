@@ -150,7 +150,7 @@ def _cov_label(stats: dict[str, Any]) -> str:
     """``cluster`` with the clustering variable and the number of clusters."""
     if stats["cov_type"] != "cluster":
         return stats["cov_type"]
-    return f"cluster ({stats['n_clusters']} clusters of {stats['cluster_var']})"
+    return f"cluster: {stats['cluster_var']} (G={stats['n_clusters']})"
 
 
 def _notes(stats: dict[str, Any], odds_ratios: bool, level: float) -> tuple[str, ...]:
