@@ -87,6 +87,8 @@ def save(results: Any, path: str | PathLike) -> None:
         "separation": {"separated": sep.separated, "outcomes": _plain(sep.outcomes),
                        "terms": list(sep.terms), "checked": sep.checked},
     }
+    if meta["design"] is not None:
+        _rebuild_design(meta["design"], arrays)  # fail now, not when loading
     buffer = io.BytesIO()
     np.savez_compressed(buffer, **arrays)
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
@@ -210,7 +212,7 @@ def _rebuild_design(state: dict[str, Any], arrays: dict[str, np.ndarray]) -> pat
         info = patsy.dmatrix(state["rhs"], data, eval_env=env).design_info
     except Exception as err:  # a user function or expression that cannot be rebuilt
         raise MNLogitError(
-            f"cannot rebuild the design of '~{state['rhs']}' on loading: "
+            f"cannot rebuild the design of '~{state['rhs']}' for saving and loading: "
             f"{type(err).__name__}: {err}"
         ) from None
     saved = {f["code"]: f for f in state["factors"]}

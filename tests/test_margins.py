@@ -1,0 +1,138 @@
+"""Marginal effects against Stata's margins (stored by statsmodels), statsmodels'
+get_margeff, finite differences of predictions and of the delta-method Jacobian."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import load_reference
+
+import mnlogit
+from mnlogit import margins
+from mnlogit.exceptions import MNLogitError
+
+
+@pytest.fixture(scope="module")
+def ref():
+    return load_reference("toolkit_statsmodels")["anes96"]
+
+
+@pytest.fixture(scope="module")
+def anes_fit(anes96, ref):
+    return mnlogit.fit(ref["formula"], anes96)
+
+
+def _wide(me, column, terms):
+    return me.pivot(index="term", columns="outcome", values=column).loc[terms].to_numpy()
+
+
+@pytest.mark.parametrize("at", ["overall", "mean"])
+def test_continuous_effects_match_stata_and_statsmodels(anes_fit, ref, at):
+    me = anes_fit.marginal_effects(at=at)
+    assert me["outcome"].unique().tolist() == list(range(7))  # every outcome, reference too
+    effect, se = _wide(me, "effect", ref["variables"]), _wide(me, "std_error", ref["variables"])
+    sm_ref = ref[f"statsmodels_{at}"]
+    np.testing.assert_allclose(effect, sm_ref["effect"], rtol=1e-6, atol=1e-10)
+    np.testing.assert_allclose(se, sm_ref["se"], rtol=1e-6, atol=1e-10)
+    # Stata prints about 7 significant digits and stops its iterations earlier.
+    np.testing.assert_allclose(effect, ref["stata"][at]["effect"], atol=1e-6)
+    np.testing.assert_allclose(se, ref["stata"][at]["se"], atol=1e-8)
+
+
+def test_discrete_change_matches_stata(anes96, ref):
+    stata = ref["stata"]["dummy_overall"]
+    res = mnlogit.fit(stata["formula"], anes96)
+    me = res.marginal_effects()
+    terms = ref["variables"] + ["vote[1 vs 0]"]
+    assert (me.loc[me["term"] == "vote[1 vs 0]", "kind"] == "discrete change").all()
+    np.testing.assert_allclose(_wide(me, "effect", terms), stata["effect"], atol=1e-6)
+    np.testing.assert_allclose(_wide(me, "std_error", terms), stata["se"], atol=1e-8)
+
+
+def test_table_columns_and_inference(anes_fit):
+    me = anes_fit.marginal_effects(variables=["age"], alpha=0.1)
+    assert me.columns.tolist() == margins.COLUMNS
+    np.testing.assert_allclose(me["z"], me["effect"] / me["std_error"])
+    np.testing.assert_allclose(me["conf_high"] - me["effect"], 1.6448536 * me["std_error"],
+                               rtol=1e-6)
+    # Probabilities sum to one, so their derivatives sum to zero over outcomes.
+    assert abs(me["effect"].sum()) < 1e-14
+
+
+def _average_probs(res, data):
+    return res.predict(data).to_numpy().mean(axis=0)
+
+
+def test_nonlinear_terms_equal_finite_differences_of_predictions(anes96):
+    res = mnlogit.fit("party3 ~ age + I(age**2) + income + age:income + C(education)", anes96)
+    me = res.marginal_effects(variables=["age"])
+    h = 1e-5
+    up = _average_probs(res, anes96.assign(age=anes96["age"] + h))
+    down = _average_probs(res, anes96.assign(age=anes96["age"] - h))
+    np.testing.assert_allclose(me["effect"], (up - down) / (2 * h), rtol=1e-6, atol=1e-10)
+    # A discrete change is the difference of average predictions at two levels.
+    me = res.marginal_effects(variables=["education"])
+    term = "education[PhD vs 1-8 grades]"
+    expected = _average_probs(res, anes96.assign(education="PhD")) - _average_probs(
+        res, anes96.assign(education="1-8 grades"))
+    np.testing.assert_allclose(me.loc[me["term"] == term, "effect"], expected, atol=1e-14)
+
+
+@pytest.mark.parametrize("at", ["overall", "mean"])
+@pytest.mark.parametrize("variable", ["age", "education"])
+def test_delta_method_jacobian_equals_finite_differences(anes96, at, variable):
+    res = mnlogit.fit("party3 ~ age + I(age**2) + income + C(education)", anes96)
+    frame = res.model_frame
+    data = anes96
+    chosen = [v for v in margins.model_variables(res, data) if v.name == variable][0]
+    level, base = (None, None) if not chosen.levels else (chosen.levels[2], chosen.base)
+    k = len(res.exog_names)
+    weights = np.ones(len(frame.X))
+
+    def effect_at(theta):
+        coef = np.column_stack([np.zeros(k), theta.reshape(-1, k).T])
+        return margins._effect(res, data, weights, chosen, level, base, coef, at)
+
+    theta = np.asarray(res._theta)
+    _, jac = effect_at(theta)
+    numeric = np.empty_like(jac)
+    for p in range(theta.size):
+        step = np.zeros_like(theta)
+        step[p] = 1e-6
+        numeric[:, p] = (effect_at(theta + step)[0] - effect_at(theta - step)[0]) / 2e-6
+    np.testing.assert_allclose(jac, numeric, rtol=1e-5, atol=1e-9)
+
+
+def test_row_blocks_do_not_change_the_result(anes_fit, monkeypatch):
+    whole = anes_fit.marginal_effects()
+    monkeypatch.setattr(margins, "_BLOCK_ROWS", 100)
+    np.testing.assert_allclose(anes_fit.marginal_effects()[["effect", "std_error"]],
+                               whole[["effect", "std_error"]], rtol=1e-12, atol=1e-15)
+
+
+def test_array_fit_and_weights_equal_expanded_rows(anes96):
+    rng = np.random.default_rng(1)
+    w = rng.integers(1, 4, len(anes96))
+    X = np.column_stack([np.ones(len(anes96)), anes96["age"], anes96["income"]])
+    weighted = mnlogit.MNLogit(anes96["party3"], X, weights=w).fit()
+    expanded = mnlogit.MNLogit(anes96["party3"].repeat(w).to_numpy(), np.repeat(X, w, axis=0))
+    full = expanded.fit()
+    a, b = weighted.marginal_effects(), full.marginal_effects()
+    assert a["term"].unique().tolist() == ["x1", "x2"]
+    np.testing.assert_allclose(a[["effect", "std_error"]], b[["effect", "std_error"]],
+                               rtol=1e-7)
+
+
+def test_bad_requests(anes_fit, anes96, tmp_path):
+    with pytest.raises(MNLogitError, match="at must be"):
+        anes_fit.marginal_effects(at="median")
+    with pytest.raises(MNLogitError, match="'PID' not among"):
+        anes_fit.marginal_effects(variables=["PID"])
+    path = tmp_path / "fit.mnlogit"
+    anes_fit.save(path)
+    loaded = mnlogit.load(path)
+    with pytest.raises(mnlogit.DataError, match="pass data="):
+        loaded.marginal_effects()
+    pd.testing.assert_frame_equal(loaded.marginal_effects(data=anes96),
+                                  anes_fit.marginal_effects())
