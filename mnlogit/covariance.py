@@ -78,11 +78,7 @@ def covariance(
     bread = inverse_information(hessian)
     if cov_type == "nonrobust":
         return bread
-    if results.penalty[0] != "none":
-        raise MNLogitError(
-            f"cov_type={cov_type!r} is available for maximum-likelihood fits only, "
-            f"not for the {results.penalty[0]!r}-penalised fit"
-        )
+    _check_penalty(cov_type, results.penalty[0])
     frame = results.model_frame
     n_params = bread.shape[0]
     nobs = frame.nobs
@@ -170,6 +166,7 @@ def cov_options(
     data: pd.DataFrame | None,
     frame: Any,
     use_correction: bool = True,
+    penalty: str = "none",
 ) -> dict[str, Any]:
     """Validated ``cov_kwds`` of a fit: cluster codes aligned with the rows used.
 
@@ -186,6 +183,7 @@ def cov_options(
     5
     """
     check_cov_type(cov_type, {"groups": groups})
+    _check_penalty(cov_type, penalty)
     if cov_type != "cluster":
         if groups is not None:
             raise MNLogitError(f"groups is used with cov_type='cluster' only, not {cov_type!r}")
@@ -205,3 +203,12 @@ def cov_options(
         "n_groups": int(codes.max()) + 1,
         "use_correction": bool(use_correction),
     }
+
+
+def _check_penalty(cov_type: str, penalty: str) -> None:
+    # The sandwich needs the scores of the likelihood that was maximised.
+    if cov_type != "nonrobust" and penalty != "none":
+        raise MNLogitError(
+            f"cov_type={cov_type!r} is available for maximum-likelihood fits only, "
+            f"not for the {penalty!r}-penalised fit"
+        )

@@ -138,7 +138,7 @@ class MNLogit:
         """
         kind, lam = parse_penalty(penalty)
         frame = self.frame
-        cov_kwds = cov_options(cov_type, groups, self.data, frame)
+        cov_kwds = cov_options(cov_type, groups, self.data, frame, penalty=kind)
         aliasing = check_design(frame, _source(frame), drop_aliased)
         if aliasing.aliased:
             warnings.warn(

@@ -112,4 +112,4 @@ def test_bad_covariance_requests(fitted, hsbdemo):
         labels[[0, 1]] = np.nan
         fitted.with_cov_type("cluster", groups=labels.to_numpy())
     with pytest.raises(MNLogitError, match="maximum-likelihood"):
-        mnlogit.fit("prog ~ write", hsbdemo, penalty="firth", cov_type="HC0").bse
+        mnlogit.fit("prog ~ write", hsbdemo, penalty="firth", cov_type="HC0")
