@@ -432,6 +432,12 @@ class MNLogitResults:
         """
         if kind not in ("prob", "class", "linear"):
             raise DataError(f"kind must be 'prob', 'class' or 'linear', got {kind!r}")
+        from .dask_engine import is_dask_collection, predict_dask  # Dask only if used
+
+        if is_dask_collection(newdata) or (newdata is None and is_dask_collection(
+            self.model_frame.X
+        )):
+            return predict_dask(self, newdata, kind, se)
         if se:
             if kind != "prob":
                 raise DataError(f"se=True is available for kind='prob' only, not {kind!r}")
@@ -580,6 +586,36 @@ class MNLogitResults:
         from .io import save
 
         save(self, path)
+
+    def plot_effects(self, variable: str, **options: Any) -> Any:
+        """Effect plot of predicted probabilities; see :func:`mnlogit.plots.plot_effects`.
+
+        Examples
+        --------
+        >>> import matplotlib; matplotlib.use("Agg")
+        >>> import mnlogit
+        >>> res = mnlogit.fit("party3 ~ age + income", mnlogit.datasets.load_anes96())
+        >>> res.plot_effects("age").get_xlabel()
+        'age'
+        """
+        from .plots import plot_effects
+
+        return plot_effects(self, variable, **options)
+
+    def plot_odds_ratios(self, **options: Any) -> Any:
+        """Forest plot of relative-risk ratios; see :func:`mnlogit.plots.plot_odds_ratios`.
+
+        Examples
+        --------
+        >>> import matplotlib; matplotlib.use("Agg")
+        >>> import mnlogit
+        >>> res = mnlogit.fit("party3 ~ age + income", mnlogit.datasets.load_anes96())
+        >>> res.plot_odds_ratios().get_xscale()
+        'log'
+        """
+        from .plots import plot_odds_ratios
+
+        return plot_odds_ratios(self, **options)
 
     @property
     def __maketables_coef_table__(self) -> pd.DataFrame:

@@ -1,0 +1,233 @@
+"""Figures (matplotlib, the optional ``plot`` extra, imported only when drawing).
+
+- :func:`plot_effects`: predicted probability of every outcome against one
+  covariate, with delta-method confidence bands, the other variables held fixed.
+- :func:`plot_odds_ratios`: forest plot of relative-risk ratios with intervals.
+- :func:`plot_learning_curves`: loss and accuracy per epoch of a network's history.
+
+Each function draws on a given Axes (or a new figure) and returns it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .exceptions import DataError, MNLogitError
+
+
+def _pyplot():
+    try:
+        import matplotlib.pyplot as plt
+    except ImportError:  # pragma: no cover - depends on the environment
+        raise ImportError(
+            "plots need matplotlib: pip install 'mnlogit[plot]'"
+        ) from None
+    return plt
+
+
+def _axes(ax: Any) -> Any:
+    if ax is not None:
+        return ax
+    _, ax = _pyplot().subplots(figsize=(6, 4))
+    return ax
+
+
+def effect_grid(
+    results: Any,
+    variable: str,
+    data: pd.DataFrame | None = None,
+    at: Mapping[str, Any] | None = None,
+    n_points: int = 50,
+) -> pd.DataFrame:
+    """New data varying ``variable`` over its observed range (or its levels), the
+    other variables held at ``at`` or by default at their mean (numeric) or most
+    frequent value (categorical) in the estimation rows.
+
+    Examples
+    --------
+    >>> import mnlogit
+    >>> df = mnlogit.datasets.load_anes96()
+    >>> res = mnlogit.fit("party3 ~ age + income", df)
+    >>> grid = effect_grid(res, "income", n_points=3)
+    >>> grid["income"].tolist(), bool(grid["age"].nunique() == 1)
+    ([1.0, 12.5, 24.0], True)
+    """
+    from .margins import _estimation_rows, model_variables
+
+    at = dict(at or {})
+    frame = results.model_frame
+    if frame.design_info is None:
+        names = list(results.exog_names)
+        if variable not in names:
+            raise MNLogitError(f"{variable!r} is not a design column ({', '.join(names)})")
+        X = frame.X
+        grid = pd.DataFrame({n: np.full(n_points, at.get(n, X[:, j].mean()))
+                             for j, n in enumerate(names)})
+        column = X[:, names.index(variable)]
+        grid[variable] = np.linspace(column.min(), column.max(), n_points)
+        return grid
+    rows, _ = _estimation_rows(results, data)
+    variables = {v.name: v for v in model_variables(results, rows)}
+    if variable not in variables:
+        raise MNLogitError(
+            f"{variable!r} is not a variable of the model ({', '.join(map(repr, variables))})"
+        )
+    unknown = [name for name in at if name not in variables]
+    if unknown:
+        raise MNLogitError(f"at= names {', '.join(map(repr, unknown))}, not model variables")
+    target = variables[variable]
+    values = (list(target.levels) if target.levels else
+              np.linspace(rows[variable].min(), rows[variable].max(), n_points))
+    grid = pd.DataFrame(index=range(len(values)))
+    for name, var in variables.items():
+        if name == variable:
+            continue
+        if name in at:
+            fixed = at[name]
+        elif var.levels:
+            fixed = rows[name].mode().iloc[0]
+        else:
+            fixed = float(pd.to_numeric(rows[name]).mean())
+        grid[name] = _like(rows[name], [fixed] * len(grid))
+    grid[variable] = _like(rows[variable], values) if target.levels else values
+    return grid
+
+
+def _like(column: pd.Series, values: Sequence[Any]) -> Any:
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        return pd.Categorical(values, categories=column.cat.categories)
+    return list(values)
+
+
+def plot_effects(
+    results: Any,
+    variable: str,
+    data: pd.DataFrame | None = None,
+    at: Mapping[str, Any] | None = None,
+    outcomes: Sequence[Any] | None = None,
+    alpha: float = 0.05,
+    n_points: int = 50,
+    ax: Any = None,
+) -> Any:
+    """Effect plot: predicted probabilities against ``variable`` with confidence bands.
+
+    A continuous variable gives one line per outcome with a shaded ``1 - alpha``
+    band; a categorical one gives points with error bars at each level.
+
+    Examples
+    --------
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> import mnlogit
+    >>> res = mnlogit.fit("party3 ~ age + income", mnlogit.datasets.load_anes96())
+    >>> ax = plot_effects(res, "income")
+    >>> [line.get_label() for line in ax.get_lines()]
+    ['Democrat', 'Independent', 'Republican']
+    """
+    grid = effect_grid(results, variable, data, at, n_points)
+    newdata = grid if results.model_frame.design_info is not None else grid.to_numpy()
+    pred = results.get_prediction(newdata, alpha)
+    low, high = pred.conf_int()
+    ax = _axes(ax)
+    chosen = list(results.outcome_levels) if outcomes is None else list(outcomes)
+    x = grid[variable]
+    categorical = not pd.api.types.is_numeric_dtype(x) or isinstance(x.dtype, pd.CategoricalDtype)
+    positions = np.arange(len(x)) if categorical else x.to_numpy(dtype=float)
+    for i, outcome in enumerate(chosen):
+        if outcome not in pred.predicted.columns:
+            raise MNLogitError(f"{outcome!r} is not an outcome level")
+        p = pred.predicted[outcome].to_numpy()
+        if categorical:
+            shift = (i - (len(chosen) - 1) / 2) * 0.08
+            err = np.vstack([p - low[outcome].to_numpy(), high[outcome].to_numpy() - p])
+            ax.errorbar(positions + shift, p, yerr=err, fmt="o-", capsize=3, label=str(outcome))
+        else:
+            (line,) = ax.plot(positions, p, label=str(outcome))
+            ax.fill_between(positions, low[outcome], high[outcome], alpha=0.2,
+                            color=line.get_color(), linewidth=0)
+    if categorical:
+        ax.set_xticks(positions, [str(v) for v in x])
+    ax.set_xlabel(variable)
+    ax.set_ylabel("Predicted probability")
+    ax.set_title(f"{results.outcome_name}: predicted probabilities "
+                 f"({100 * (1 - alpha):g}% CI)")
+    ax.legend(title=results.outcome_name)
+    return ax
+
+
+def plot_odds_ratios(
+    results: Any,
+    alpha: float = 0.05,
+    terms: Sequence[str] | None = None,
+    intercept: bool = False,
+    ax: Any = None,
+) -> Any:
+    """Forest plot of relative-risk ratios exp(coef) with ``1 - alpha`` intervals (log axis).
+
+    Examples
+    --------
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> import mnlogit
+    >>> res = mnlogit.fit("party3 ~ age + income", mnlogit.datasets.load_anes96())
+    >>> ax = plot_odds_ratios(res)
+    >>> [t.get_text() for t in ax.get_yticklabels()][:2]
+    ['Independent: age', 'Independent: income']
+    """
+    table = results.odds_ratios(alpha).reset_index()
+    keep = table["term"] != "Intercept" if not intercept else np.ones(len(table), bool)
+    if terms is not None:
+        missing = [t for t in terms if t not in set(table["term"])]
+        if missing:
+            raise MNLogitError(f"{', '.join(map(repr, missing))} not among the model's terms")
+        keep &= table["term"].isin(list(terms))
+    table = table[keep].reset_index(drop=True)
+    if table.empty:
+        raise DataError("no coefficients to plot")
+    ax = _axes(ax)
+    y = np.arange(len(table))[::-1]
+    ax.hlines(y, table["lower"], table["upper"], color="0.3")
+    ax.plot(table["odds_ratio"], y, "o", color="C0", label="relative-risk ratio")
+    ax.axvline(1.0, color="0.6", linestyle="--", linewidth=1)
+    ax.set_xscale("log")
+    ax.set_yticks(y, [f"{o}: {t}" for o, t in zip(table["outcome"], table["term"], strict=True)])
+    ax.set_xlabel(f"Relative-risk ratio vs {results.reference!r} ({100 * (1 - alpha):g}% CI)")
+    return ax
+
+
+def plot_learning_curves(history: pd.DataFrame, fig: Any = None) -> Any:
+    """Training loss (left) and train/validation accuracy (right) per epoch.
+
+    ``history`` has columns ``epoch``, ``train_loss`` and ``train_accuracy`` and
+    optionally ``validation_accuracy`` (as returned by the networks' ``fit``).
+
+    Examples
+    --------
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> import pandas as pd
+    >>> h = pd.DataFrame({"epoch": [1, 2], "train_loss": [0.5, 0.3],
+    ...                   "train_accuracy": [0.8, 0.9], "validation_accuracy": [0.8, 0.85]})
+    >>> fig = plot_learning_curves(h)
+    >>> [ax.get_ylabel() for ax in fig.axes]
+    ['Training loss', 'Accuracy']
+    """
+    needed = {"epoch", "train_loss", "train_accuracy"}
+    missing = sorted(needed - set(history.columns))
+    if missing:
+        raise DataError(f"history lacks the column(s) {', '.join(map(repr, missing))}")
+    if fig is None:
+        fig = _pyplot().figure(figsize=(9, 3.5))
+    loss_ax, acc_ax = fig.subplots(1, 2)
+    loss_ax.plot(history["epoch"], history["train_loss"], "o-", label="train")
+    loss_ax.set_xlabel("Epoch")
+    loss_ax.set_ylabel("Training loss")
+    acc_ax.plot(history["epoch"], history["train_accuracy"], "o-", label="train")
+    if "validation_accuracy" in history.columns:
+        acc_ax.plot(history["epoch"], history["validation_accuracy"], "s-", label="validation")
+    acc_ax.set_xlabel("Epoch")
+    acc_ax.set_ylabel("Accuracy")
+    acc_ax.legend()
+    fig.tight_layout()
+    return fig
