@@ -288,7 +288,8 @@ def fit(
     ----------
     formula : ``"outcome ~ terms"``; the outcome may be strings, a Categorical
         (its category order is kept), integers or booleans.
-    data : the DataFrame (never modified).
+    data : the DataFrame (never modified); a Dask DataFrame or a Parquet path/glob
+        fits out of core with :func:`mnlogit.dask_engine.fit_dask` (``mnlogit[dask]``).
     reference : the baseline outcome (default: the first level).
     weights : frequency weights: a column name or an array of one weight per row.
     missing : ``"drop"`` rows with missing values (their count is reported) or ``"raise"``.
@@ -302,6 +303,10 @@ def fit(
     >>> list(res.params.columns)
     ['setosa', 'virginica']
     """
+    from .dask_engine import fit_dask, wants_dask  # Dask itself is imported only if used
+
+    if wants_dask(data):
+        return fit_dask(formula, data, reference, weights, missing, **fit_options)
     env = patsy.EvalEnvironment.capture(1)
     model = MNLogit.from_formula(formula, data, reference, weights, missing, eval_env=env)
     return model.fit(**fit_options)

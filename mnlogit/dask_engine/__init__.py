@@ -1,1 +1,10 @@
-"""Dask engine: the exact Newton fit on Dask DataFrames and Parquet data."""
+"""The Dask engine: exact Newton fits of data larger than memory (``mnlogit[dask]``).
+
+``mnlogit.fit(formula, data=ddf)`` dispatches here when ``data`` is a Dask DataFrame
+or a Parquet path; Dask is imported only then.
+"""
+
+from .fit import fit_dask, is_dask_collection, wants_dask
+from .predict import predict_dask
+
+__all__ = ["fit_dask", "is_dask_collection", "predict_dask", "wants_dask"]

@@ -1,0 +1,323 @@
+"""fit_dask: the exact Newton fit of a formula over a Dask DataFrame (or Parquet files).
+
+Passes over the data:
+
+1. *scan* (one parallel pass): missing-value counts, distinct outcome values and the
+   representative rows that fix every categorical level (:mod:`.frame`);
+2. *design* : each partition's design block is built with the shared specification and
+   summarised (row and outcome counts, weight checks, the R factor for the aliasing
+   check); the blocks are persisted when they fit in memory;
+3. one map-reduce of (llf, gradient, Hessian) per Newton evaluation (:mod:`.source`).
+
+The solver, covariance, results and reports are the in-memory code.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import warnings
+from collections.abc import Callable, Hashable
+from types import SimpleNamespace
+from typing import Any
+
+import numpy as np
+
+from ..exceptions import (
+    CollinearityError,
+    DataError,
+    MNLogitError,
+    PerfectSeparationWarning,
+)
+from ..formula import _check_missing_policy, _check_names, _factor_codes, _warn_dropped
+from ..model import DIVERGENT_CONTRIBUTION, MNLogit, _warn_about
+from ..newton import newton
+from ..outcome import encode_outcome
+from ..params import unvec, vec
+from ..rank import find_aliased
+from ..results import MNLogitResults
+from ..separation import Separation
+from .frame import (
+    DaskModelFrame,
+    DesignSpec,
+    Formula,
+    eval_env,
+    merge_scans,
+    outcome_sample,
+    scan_partition,
+)
+from .source import DaskSource, block_stats, constant_column, merge_stats
+
+# Share of the (cluster) memory the persisted design blocks may take.
+PERSIST_SHARE = 0.5
+
+
+def as_dask_frame(data: Any) -> Any:
+    """A Dask DataFrame as given, or read from a Parquet path, directory or glob.
+
+    Examples
+    --------
+    >>> import dask.dataframe as dd, pandas as pd
+    >>> ddf = dd.from_pandas(pd.DataFrame({"x": [1.0, 2.0]}), npartitions=1)
+    >>> as_dask_frame(ddf) is ddf
+    True
+    """
+    if isinstance(data, (str, os.PathLike)):
+        import dask.dataframe as dd
+
+        return dd.read_parquet(os.fspath(data))
+    if not is_dask_collection(data):
+        raise DataError(f"expected a Dask DataFrame or a Parquet path, got {type(data).__name__}")
+    return data
+
+
+def is_dask_collection(data: Any) -> bool:
+    """Whether ``data`` is a Dask object (checked without importing Dask).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> is_dask_collection(pd.DataFrame())
+    False
+    """
+    return type(data).__module__.split(".")[0] in ("dask", "dask_expr")
+
+
+def wants_dask(data: Any) -> bool:
+    """Whether ``mnlogit.fit`` should use this engine: a Dask object or a Parquet path.
+
+    Examples
+    --------
+    >>> wants_dask("data/*.parquet"), wants_dask([1, 2])
+    (True, False)
+    """
+    return isinstance(data, (str, os.PathLike)) or is_dask_collection(data)
+
+
+def fit_dask(
+    formula: str,
+    data: Any,
+    reference: Hashable | None = None,
+    weights: str | None = None,
+    missing: str = "drop",
+    *,
+    maxiter: int = 100,
+    gtol: float = 1e-10,
+    ftol: float = 1e-10,
+    start_params: np.ndarray | None = None,
+    callback: Callable[[dict], None] | None = None,
+    cov_type: str = "nonrobust",
+    detect_separation: bool = True,
+    persist: bool | None = None,
+    split_every: int = 8,
+    progress: bool = True,
+    **unsupported: Any,
+) -> MNLogitResults:
+    """Fit a multinomial logit to a Dask DataFrame by exact Newton iterations.
+
+    Parameters
+    ----------
+    formula, reference, missing, maxiter, gtol, ftol, start_params, callback :
+        as for :func:`mnlogit.fit`. Formulas see the data columns, patsy's builtins
+        and ``np``; stateful transforms (``center``, ``standardize``, splines) are
+        not supported.
+    data : a Dask DataFrame, or a Parquet path, directory or glob.
+    weights : frequency weights: the name of a column.
+    persist : keep the design blocks in (cluster) memory across iterations; default:
+        when they take less than half of it, else rebuild them from the source on
+        each pass.
+    split_every : fan-in of the tree reduction of the per-partition sums.
+    progress : print one line per Newton iteration (llf, step size, seconds).
+
+    The computations run on the current Dask scheduler: the threaded one, or a
+    ``dask.distributed`` client when one is active.
+
+    Examples
+    --------
+    >>> import dask.dataframe as dd, mnlogit
+    >>> ddf = dd.from_pandas(mnlogit.datasets.load_iris(), npartitions=3)
+    >>> res = fit_dask("Species ~ Sepal_Length", ddf, progress=False)
+    >>> res.params.round(3)
+    Species       versicolor  virginica
+    term
+    Intercept        -26.082    -38.759
+    Sepal_Length       4.816      6.846
+    """
+    import dask
+
+    _reject(unsupported, cov_type)
+    _check_missing_policy(missing)
+    ddf = as_dask_frame(data)
+    spec_formula = Formula.parse(formula, ddf.columns, weights)
+    lhs_rhs = [spec_formula.outcome] + _factor_codes(spec_formula.rhs)
+    _check_names(formula, lhs_rhs, ddf._meta, eval_env())
+    ddf = ddf[list(spec_formula.columns)]
+    spec_formula = spec_formula.with_categoricals(ddf._meta)
+    parts = ddf.to_delayed()
+
+    scan_task = dask.delayed(scan_partition, pure=True)
+    scans = dask.compute(*[scan_task(p, spec_formula) for p in parts])
+    scan = merge_scans(scans, spec_formula.missing_order)
+    if len(scan.outcomes) == 0:
+        raise DataError(
+            f"no rows left: all {scan.n_rows} rows have missing values ({scan.missing})"
+        )
+    meta = ddf._meta[spec_formula.outcome].dtype if spec_formula.outcome in ddf.columns else None
+    outcome = encode_outcome(outcome_sample(scan.outcomes, meta), spec_formula.outcome, reference)
+    spec = DesignSpec(spec_formula, scan.samples, outcome.model_levels)
+    exog_names = tuple(spec.design_info().column_names)
+    n_terms, n_outcomes = len(exog_names), outcome.n_levels
+
+    blocks = [dask.delayed(spec.block, pure=True)(p) for p in parts]
+    if persist is None:
+        persist = scan.n_rows * (n_terms + 2) * 8 <= PERSIST_SHARE * _memory_bytes()
+    if persist:
+        blocks = list(dask.persist(*blocks))
+    stats_task = dask.delayed(block_stats, pure=True)
+    block_facts = dask.compute(*[stats_task(b, n_outcomes) for b in blocks])
+    stats = merge_stats(block_facts)
+
+    n_dropped = scan.n_rows - stats.n_rows
+    _check_rows(n_dropped, scan.n_rows, scan.missing, missing, stats)
+    aliasing = find_aliased(stats.R)
+    if aliasing.aliased:
+        raise CollinearityError(
+            f"the design matrix is rank deficient: {aliasing.describe(exog_names)}. "
+            "Remove the aliased column(s) or reformulate the model"
+        )
+    X, w = _lazy_rows(blocks, [s.n_rows for s in block_facts], n_terms, weights is not None)
+    frame = DaskModelFrame(
+        X=X,
+        outcome=outcome,
+        weights=w,
+        exog_names=exog_names,
+        counts=stats.counts,
+        n_dropped=n_dropped,
+        dropped_by_column=scan.missing,
+        spec=spec,
+        constant_column=constant_column(stats),
+        data=ddf,
+        formula=formula,
+    )
+    if start_params is None:
+        view = SimpleNamespace(
+            outcome_counts=frame.outcome_counts,
+            n_terms=n_terms,
+            outcome=outcome,
+            constant_column=frame.constant_column,
+            X=None if stats.first_row is None else stats.first_row[None, :],
+        )
+        theta0 = vec(MNLogit.start_params(SimpleNamespace(frame=view)))
+    else:
+        theta0 = vec(np.asarray(start_params, dtype=float))
+    source = DaskSource(blocks, n_terms, n_outcomes, split_every)
+    report = _progress(callback) if progress else callback
+    result = newton(source.derivatives, theta0, maxiter, gtol, ftol, report)
+    divergent = _looks_divergent(result.theta, stats.max_abs, n_terms)
+    if detect_separation and result.converged and divergent:
+        warnings.warn(
+            "some coefficients move a linear predictor by more than "
+            f"{DIVERGENT_CONTRIBUTION:g}, a symptom of (quasi-)separation, which the Dask "
+            "engine does not check; refit a sample in memory to check it",
+            PerfectSeparationWarning,
+            stacklevel=2,
+        )
+    _warn_about(result, Separation(False, checked=False), frame)
+    return MNLogitResults(frame, result, cov_type)
+
+
+def _reject(options: dict[str, Any], cov_type: str) -> None:
+    defaults = {"penalty": None, "drop_aliased": False, "groups": None}
+    bad = [name for name, value in options.items() if defaults.get(name, object()) != value]
+    if bad:
+        raise MNLogitError(
+            f"the Dask engine does not support {', '.join(map(repr, bad))}; "
+            "fit a sample in memory for penalised or robust fits"
+        )
+    if cov_type != "nonrobust":
+        raise MNLogitError(
+            f"the Dask engine computes cov_type='nonrobust' only, not {cov_type!r}"
+        )
+
+
+def _check_rows(
+    n_dropped: int, n_rows: int, counts: dict[str, int], missing: str, stats: Any
+) -> None:
+    what = ", ".join(f"{n} in {name!r}" for name, n in counts.items()) or "from formula terms"
+    if n_dropped and missing == "raise":
+        raise DataError(
+            f"{n_dropped} of {n_rows} rows have missing values ({what}); "
+            "drop them or pass missing='drop'"
+        )
+    if n_dropped == n_rows:
+        raise DataError(f"no rows left: all {n_rows} rows have missing values ({what})")
+    if n_dropped:
+        _warn_dropped(n_dropped, n_rows, counts)
+    if stats.n_infinite:
+        raise DataError(f"weights contain {stats.n_infinite} infinite values")
+    if stats.n_negative:
+        raise DataError(f"weights must be non-negative; {stats.n_negative} are negative")
+    if stats.counts.sum() <= 0:
+        raise DataError("weights sum to zero: no observations to fit")
+    n_terms = stats.R.shape[1]
+    if n_terms > stats.n_positive:
+        raise DataError(
+            f"the design has {n_terms} columns but only {stats.n_positive} rows with positive "
+            "weight: more parameters per outcome than observations"
+        )
+
+
+def _lazy_rows(blocks: list, sizes: list[int], n_terms: int, weighted: bool) -> tuple[Any, Any]:
+    """Dask arrays (known shapes) of the design rows used and of their weights."""
+    import dask.array as da
+
+    pairs = list(zip(blocks, sizes, strict=True))
+    X = da.concatenate([da.from_delayed(b.X, shape=(n, n_terms), dtype=float) for b, n in pairs])
+    if not weighted:
+        return X, None
+    w = da.concatenate([da.from_delayed(b.w, shape=(n,), dtype=float) for b, n in pairs])
+    return X, w
+
+
+def _memory_bytes() -> float:
+    """Memory of the active distributed cluster, else the memory available here."""
+    try:
+        from distributed import default_client
+
+        workers = default_client().scheduler_info().get("workers", {})
+        limits = [worker.get("memory_limit", 0) for worker in workers.values()]
+        if limits and all(limits):
+            return float(sum(limits))
+    except (ImportError, ValueError):
+        pass
+    import psutil
+
+    return float(psutil.virtual_memory().available)
+
+
+def _looks_divergent(theta: np.ndarray, max_abs: np.ndarray, n_terms: int) -> bool:
+    contribution = np.abs(unvec(theta, n_terms)) * max_abs[:, None]
+    return bool(contribution.max(initial=0.0) > DIVERGENT_CONTRIBUTION)
+
+
+def _progress(callback: Callable[[dict], None] | None) -> Callable[[dict], None]:
+    """One printed line per Newton iteration, then the user's callback."""
+    last = [0.0]
+
+    def report(row: dict) -> None:
+        seconds = row["seconds"] - last[0]
+        last[0] = row["seconds"]
+        print(
+            f"mnlogit[dask] iteration {row['iteration']}: llf={row['llf']:.10g}  "
+            f"step={row['step_size']:g}  max|grad|={row['max_abs_gradient']:.3g}  "
+            f"{seconds:.1f} s",
+            file=sys.stderr,
+            flush=True,
+        )
+        if callback is not None:
+            callback(row)
+
+    return report
+
+
+__all__ = ["fit_dask", "as_dask_frame", "is_dask_collection", "wants_dask"]

@@ -1,0 +1,85 @@
+"""Lazy predictions on a Dask DataFrame with the fit's design specification."""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+from types import SimpleNamespace
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..exceptions import DataError, MissingDataWarning
+from ..outcome import Outcome
+from .frame import DesignSpec
+
+
+@dataclass(frozen=True)
+class PredictionFrame:
+    """The picklable part of a fit that prediction needs (sent to every partition)."""
+
+    spec: DesignSpec
+    outcome: Outcome
+    exog_names: tuple[str, ...]
+    theta: np.ndarray
+    aliased: tuple[str, ...] = ()
+
+    @property
+    def table_names(self) -> tuple[str, ...]:
+        """Names of every design column."""
+        return self.exog_names
+
+    def design_for(self, newdata: Any) -> tuple[np.ndarray, np.ndarray]:
+        """Design matrix of a pandas partition with the fit's encoding."""
+        return self.spec.design_for(newdata)
+
+
+def predict_partition(
+    part: pd.DataFrame, frame: PredictionFrame, kind: str, rows_used: bool
+) -> pd.DataFrame | pd.Series:
+    """In-memory ``predict`` of one partition; with ``rows_used`` only complete rows."""
+    from ..results import MNLogitResults
+
+    if rows_used:
+        part = part.loc[frame.spec.formula.complete_rows(part)[1]]
+    results = MNLogitResults(frame, SimpleNamespace(theta=frame.theta))
+    with warnings.catch_warnings():
+        # Missing rows get missing predictions; they cannot be counted lazily.
+        warnings.simplefilter("ignore", MissingDataWarning)
+        return results.predict(part, kind=kind)
+
+
+def predict_dask(results: Any, newdata: Any = None, kind: str = "prob", se: bool = False) -> Any:
+    """Lazy ``predict`` of a Dask DataFrame: a Dask DataFrame (or Series for ``"class"``).
+
+    ``newdata=None`` predicts the rows used in fitting (rows with missing values
+    left out). Rows of ``newdata`` with missing values get missing predictions.
+
+    Examples
+    --------
+    >>> import dask.dataframe as dd, mnlogit
+    >>> ddf = dd.from_pandas(mnlogit.datasets.load_iris(), npartitions=3)
+    >>> res = mnlogit.fit("Species ~ Sepal_Length", ddf, progress=False)
+    >>> res.predict(ddf).compute().round(3).head(2)
+       setosa  versicolor  virginica
+    0   0.807       0.176      0.017
+    1   0.918       0.077      0.005
+    """
+    if se:
+        raise DataError("standard errors of predictions are not available lazily; "
+                        "pass a pandas DataFrame (e.g. ddf.head(1000)) with se=True")
+    model_frame = results.model_frame
+    spec = getattr(model_frame, "spec", None)
+    if spec is None:
+        raise DataError(
+            "lazy Dask predictions need a fit made on a Dask DataFrame; for an in-memory "
+            "fit use ddf.map_partitions(results.predict) with the threaded scheduler"
+        )
+    rows_used = newdata is None
+    ddf = model_frame.data if rows_used else newdata
+    frame = PredictionFrame(
+        spec, model_frame.outcome, tuple(results.exog_names), np.asarray(results._theta)
+    )
+    meta = predict_partition(ddf._meta, frame, kind, rows_used)
+    return ddf.map_partitions(predict_partition, frame, kind, rows_used, meta=meta)
