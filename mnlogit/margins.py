@@ -48,7 +48,7 @@ class Variable:
     """A variable of the model: continuous (``levels`` empty) or categorical."""
 
     name: str
-    column: int | None = None  # design column of an array fit
+    column: int | None = None  # the one design column of a variable entering linearly
     levels: tuple = ()
     base: Any = None
 
@@ -77,15 +77,32 @@ def model_variables(results: Any, data: pd.DataFrame | None) -> list[Variable]:
 
     found: dict[str, Variable] = {}
     bases = _treatment_bases(info)
+    uses: dict[str, int] = {}
     for factor, factor_info in info.factor_infos.items():
         names = [n for n in sorted(_referenced_names(factor.code)) if n in data.columns]
         for name in names:
+            uses[name] = uses.get(name, 0) + 1
             if factor_info.type == "categorical":
                 levels = tuple(factor_info.categories)
                 found[name] = Variable(name, levels=levels, base=bases.get(factor, levels[0]))
             elif name not in found:
-                found[name] = Variable(name)
-    return list(found.values())
+                found[name] = Variable(name, column=_linear_column(results, factor, name))
+    # A variable read by several factors (e.g. v and I(v**2)) is differentiated through
+    # the design, not by its own column alone.
+    return [
+        Variable(v.name, levels=v.levels, base=v.base) if uses[v.name] > 1 else v
+        for v in found.values()
+    ]
+
+
+def _linear_column(results: Any, factor: Any, name: str) -> int | None:
+    """The design column of ``name`` when it enters as a bare main effect only."""
+    info = results.model_frame.design_info
+    terms = [t for t in info.terms if factor in t.factors]
+    if factor.code != name or len(terms) != 1 or len(terms[0].factors) != 1:
+        return None
+    column = info.column_names[info.term_name_slices[terms[0].name()]][0]
+    return results.exog_names.index(column) if column in results.exog_names else None
 
 
 def _treatment_bases(info: Any) -> dict:
@@ -135,8 +152,8 @@ def marginal_effects(
     if at not in ("overall", "mean"):
         raise MNLogitError(f"at must be 'overall' or 'mean', got {at!r}")
     z_crit = normal_quantile(alpha)
-    rows_data, weights = _estimation_rows(results, data)
-    chosen = model_variables(results, rows_data)
+    rows = estimation_rows(results, data)
+    chosen = model_variables(results, rows[0])
     if variables is not None:
         known = {v.name: v for v in chosen}
         unknown = [v for v in variables if v not in known]
@@ -156,7 +173,7 @@ def marginal_effects(
             (level, variable.base) for level in variable.levels if level != variable.base
         ]
         for level, base in contrasts:
-            effect, jac = _effect(results, rows_data, weights, variable, level, base, coef, at)
+            effect, jac = _effect(results, rows, variable, (level, base), coef, at)
             se = np.sqrt(np.maximum(np.einsum("jp,pq,jq->j", jac, cov, jac), 0.0))
             term = variable.name if level is None else f"{variable.name}[{level} vs {base}]"
             kind = "dy/dx" if level is None else "discrete change"
@@ -177,14 +194,15 @@ def _table(levels: tuple, pieces: list, z_crit: float) -> pd.DataFrame:
     return table[COLUMNS]
 
 
-def _estimation_rows(results: Any, data: pd.DataFrame | None) -> tuple[Any, np.ndarray]:
-    """The data rows to average over and their weights."""
+def estimation_rows(results: Any, data: pd.DataFrame | None) -> tuple[Any, np.ndarray, bool]:
+    """The data rows to average over, their weights, and whether they are the fit's rows
+    (whose design matrix is ``model_frame.X``)."""
     frame = results.model_frame
     if frame.design_info is None:
         if data is not None:
             raise DataError("data= is for formula fits; array fits use their design rows")
         weights = np.ones(len(frame.X)) if frame.weights is None else frame.weights
-        return None, weights
+        return None, weights, True
     if data is None:
         fitted = getattr(getattr(results, "model", None), "data", None)
         if fitted is None:
@@ -193,32 +211,37 @@ def _estimation_rows(results: Any, data: pd.DataFrame | None) -> tuple[Any, np.n
             )
         rows = fitted.iloc[frame.row_positions]
         weights = np.ones(len(rows)) if frame.weights is None else frame.weights
-        return rows, weights
+        return rows, weights, True
     _, kept = frame.design_for(data)
-    return data.iloc[kept], np.ones(len(kept))
+    return data.iloc[kept], np.ones(len(kept)), False
 
 
 def _designs(
-    results: Any, rows_data: Any, variable: Variable, level: Any, base: Any, step: float
+    results: Any,
+    rows_data: Any,
+    fitted: bool,
+    variable: Variable,
+    contrast: tuple[Any, Any],
+    step: float,
 ) -> Iterator[tuple[slice, np.ndarray, np.ndarray]]:
     """Per row block: (rows, X or X at the level, dX/dv or X at the base)."""
     frame = results.model_frame
     n = len(frame.X) if rows_data is None else len(rows_data)
     for start in range(0, n, _BLOCK_ROWS):
         rows = slice(start, min(n, start + _BLOCK_ROWS))
-        if rows_data is None:  # array fit: the design columns are the variables
-            X = frame.X[rows]
-            grad = np.zeros_like(X)
-            grad[:, variable.column] = 1.0
-            yield rows, X, grad
-            continue
-        block = rows_data.iloc[rows]
+        block = None if rows_data is None else rows_data.iloc[rows]
         if variable.levels:
+            level, base = contrast
             yield rows, _design_at(frame, block, variable, level), _design_at(
                 frame, block, variable, base
             )
             continue
-        X = frame.X[rows] if len(rows_data) == len(frame.X) else _design(frame, block)
+        X = frame.X[rows] if fitted else _design(frame, block)
+        if variable.column is not None:  # enters linearly: dX/dv is its unit column
+            grad = np.zeros_like(X)
+            grad[:, variable.column] = 1.0
+            yield rows, X, grad
+            continue
         values = pd.to_numeric(block[variable.name]).astype(float)
         up = _design(frame, block.assign(**{variable.name: values + step}))
         down = _design(frame, block.assign(**{variable.name: values - step}))
@@ -243,32 +266,33 @@ def _design_at(frame: Any, block: pd.DataFrame, variable: Variable, value: Any) 
 
 def _effect(
     results: Any,
-    rows_data: Any,
-    weights: np.ndarray,
+    rows: tuple[Any, np.ndarray, bool],
     variable: Variable,
-    level: Any,
-    base: Any,
+    contrast: tuple[Any, Any],
     coef: np.ndarray,
     at: str,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Effect (J,) in model order and its Jacobian (J, k*m) in outcome-major order."""
+    """Effect (J,) in model order and its Jacobian (J, k*m) in outcome-major order.
+
+    ``rows`` is what :func:`estimation_rows` returns; ``contrast`` the (level, base)
+    of a discrete change.
+    """
+    rows_data, weights, fitted = rows
     step = 0.0
     if rows_data is not None and not variable.levels:
         values = pd.to_numeric(rows_data[variable.name]).astype(float)
         step = 1e-4 * max(1.0, float(np.nanstd(values)))
+    designs = _designs(results, rows_data, fitted, variable, contrast, step)
     total_w = float(weights.sum())
     if at == "mean":
         first = second = 0.0
-        for rows, A, B in _designs(results, rows_data, variable, level, base, step):
-            first = first + weights[rows] @ A / total_w
-            second = second + weights[rows] @ B / total_w
+        for block, A, B in designs:
+            first = first + weights[block] @ A / total_w
+            second = second + weights[block] @ B / total_w
         blocks = [(np.ones(1), np.atleast_2d(first), np.atleast_2d(second))]
         total_w = 1.0
     else:
-        blocks = (
-            (weights[rows], A, B)
-            for rows, A, B in _designs(results, rows_data, variable, level, base, step)
-        )
+        blocks = ((weights[block], A, B) for block, A, B in designs)
     effect = np.zeros(coef.shape[1])
     jac = np.zeros((coef.shape[1], coef.shape[1] - 1, coef.shape[0]))
     part = _discrete_part if variable.levels else _derivative_part

@@ -56,7 +56,7 @@ def effect_grid(
     >>> grid["income"].tolist(), bool(grid["age"].nunique() == 1)
     ([1.0, 12.5, 24.0], True)
     """
-    from .margins import _estimation_rows, model_variables
+    from .margins import estimation_rows, model_variables
 
     at = dict(at or {})
     frame = results.model_frame
@@ -70,7 +70,7 @@ def effect_grid(
         column = X[:, names.index(variable)]
         grid[variable] = np.linspace(column.min(), column.max(), n_points)
         return grid
-    rows, _ = _estimation_rows(results, data)
+    rows, _, _ = estimation_rows(results, data)
     variables = {v.name: v for v in model_variables(results, rows)}
     if variable not in variables:
         raise MNLogitError(

@@ -180,7 +180,10 @@ def wald_test(
     >>> res.wald_test("income").df
     2
     """
-    if isinstance(restriction, (str, list, tuple)):
+    is_terms = isinstance(restriction, str) or (
+        isinstance(restriction, (list, tuple)) and all(isinstance(t, str) for t in restriction)
+    )
+    if is_terms:
         R, words = restriction_matrix(results, restriction, outcomes, equal)
     else:
         R = np.atleast_2d(np.asarray(restriction, dtype=float))

@@ -83,16 +83,14 @@ def test_nonlinear_terms_equal_finite_differences_of_predictions(anes96):
 @pytest.mark.parametrize("variable", ["age", "education"])
 def test_delta_method_jacobian_equals_finite_differences(anes96, at, variable):
     res = mnlogit.fit("party3 ~ age + I(age**2) + income + C(education)", anes96)
-    frame = res.model_frame
-    data = anes96
-    chosen = [v for v in margins.model_variables(res, data) if v.name == variable][0]
-    level, base = (None, None) if not chosen.levels else (chosen.levels[2], chosen.base)
+    rows = margins.estimation_rows(res, None)
+    chosen = [v for v in margins.model_variables(res, anes96) if v.name == variable][0]
+    contrast = (None, None) if not chosen.levels else (chosen.levels[2], chosen.base)
     k = len(res.exog_names)
-    weights = np.ones(len(frame.X))
 
     def effect_at(theta):
         coef = np.column_stack([np.zeros(k), theta.reshape(-1, k).T])
-        return margins._effect(res, data, weights, chosen, level, base, coef, at)
+        return margins._effect(res, rows, chosen, contrast, coef, at)
 
     theta = np.asarray(res._theta)
     _, jac = effect_at(theta)
@@ -136,3 +134,25 @@ def test_bad_requests(anes_fit, anes96, tmp_path):
         loaded.marginal_effects()
     pd.testing.assert_frame_equal(loaded.marginal_effects(data=anes96),
                                   anes_fit.marginal_effects())
+
+
+def test_linear_shortcut_equals_differentiating_the_design(anes96):
+    plain = mnlogit.fit("party3 ~ age + income", anes96)
+    wrapped = mnlogit.fit("party3 ~ I(age * 1.0) + income", anes96)
+    assert [v.column for v in margins.model_variables(plain, anes96)] == [1, 2]
+    assert margins.model_variables(wrapped, anes96)[0].column is None
+    for at in ("overall", "mean"):
+        a = plain.marginal_effects(at=at, variables=["age"])
+        b = wrapped.marginal_effects(at=at, variables=["age"])
+        np.testing.assert_allclose(a[["effect", "std_error"]], b[["effect", "std_error"]],
+                                   rtol=1e-7)
+
+
+def test_effects_over_other_data_of_the_same_length(anes96):
+    res = mnlogit.fit("party3 ~ age + income", anes96)
+    other = anes96.assign(income=anes96["income"] + 3)
+    me = res.marginal_effects(data=other, variables=["age"])
+    h = 1e-5
+    up = _average_probs(res, other.assign(age=other["age"] + h))
+    down = _average_probs(res, other.assign(age=other["age"] - h))
+    np.testing.assert_allclose(me["effect"], (up - down) / (2 * h), rtol=1e-6)

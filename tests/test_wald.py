@@ -77,6 +77,7 @@ def test_matrix_restriction_with_value(fitted):
     R[0, 3] = 1.0
     value = -0.05
     test = fitted.wald_test(R, value=value)
+    assert fitted.wald_test(R.tolist(), value=value).statistic == test.statistic
     b, se = fitted.params.loc["write", "general"], fitted.bse.loc["write", "general"]
     assert test.statistic == pytest.approx(((b - value) / se) ** 2, rel=1e-12)
 
