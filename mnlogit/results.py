@@ -620,7 +620,12 @@ class MNLogitResults:
     @property
     def __maketables_coef_table__(self) -> pd.DataFrame:
         """Coefficient table for maketables / pyfixest ``etable``: one row per
-        ``outcome: term`` with columns b, se, t, p, ci95l, ci95u."""
+        ``outcome / term`` with columns b, se, t, p, ci95l, ci95u.
+
+        maketables 0.2 tries its duck-typed statsmodels extractor (any object with
+        ``params``, ``bse``, ``pvalues``) before plug-ins; put its ``PluginExtractor``
+        first in ``maketables.extractors._EXTRACTOR_REGISTRY`` to use this table.
+        """
         tidy = self.tidy(0.05)
         table = pd.DataFrame(
             {
@@ -632,7 +637,7 @@ class MNLogitResults:
                 "ci95u": tidy["conf_high"].to_numpy(),
             },
             index=pd.Index(
-                [f"{o}: {t}" for o, t in zip(tidy["outcome"], tidy["term"], strict=True)],
+                [f"{o} / {t}" for o, t in zip(tidy["outcome"], tidy["term"], strict=True)],
                 name="Coefficient",
             ),
         )

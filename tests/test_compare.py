@@ -77,7 +77,7 @@ def test_maketables_hooks(models):
     _, big = models
     coef = big.__maketables_coef_table__
     tidy = big.tidy()
-    assert coef.index[0] == "general: Intercept"
+    assert coef.index[0] == "general / Intercept"
     np.testing.assert_array_equal(coef["b"], tidy["estimate"])
     np.testing.assert_array_equal(coef["se"], tidy["std_error"])
     np.testing.assert_array_equal(coef["ci95u"], tidy["conf_high"])
@@ -96,3 +96,16 @@ def test_bad_requests(models):
         mnlogit.compare(list(models), names=["a"])
     with pytest.raises(MNLogitError, match="interval must be"):
         mnlogit.compare(list(models), interval="both")
+
+
+def test_maketables_renders_the_models(models, monkeypatch):
+    maketables = pytest.importorskip("maketables")
+    from maketables import extractors
+
+    # maketables 0.2 checks its duck-typed statsmodels extractor before plug-ins.
+    registry = [extractors.PluginExtractor(), *extractors._EXTRACTOR_REGISTRY]
+    monkeypatch.setattr(extractors, "_EXTRACTOR_REGISTRY", registry)
+    small, big = models
+    tex = maketables.ETable([small, big], model_stats=["N", "ll"]).make(type="tex")
+    assert f"{big.params.loc['write', 'vocation']:.3f}" in tex
+    assert f"{small.llf:.3f}" in tex
