@@ -122,6 +122,25 @@ def test_missing_values(scheduler):
     assert str(caught_dask[0].message) == str(caught_memory[0].message)
 
 
+def test_declared_categories_and_integer_outcome(scheduler):
+    df = _data()
+    df["g"] = df["g"].astype(pd.CategoricalDtype(list("fedcba")))
+    df["y"] = df["y"].map({"low": 3, "mid": 1, "high": 2})
+    df["flag"] = df["x2"] > 0.5
+    expected, got = _fit_both("y ~ x1 + g + flag", df, reference=2)
+    _assert_same(expected, got)
+    assert got.exog_names[1] == "g[T.e]"
+
+
+def test_plain_numeric_design_with_missing(scheduler):
+    df = _data()
+    df.loc[::9, "x2"] = np.nan
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", MissingDataWarning)
+        expected, got = _fit_both("y ~ x2 + x1", df)
+    _assert_same(expected, got)
+
+
 def test_missing_raise():
     df = _data()
     df.loc[3, "x1"] = np.nan
