@@ -1,7 +1,7 @@
 """Out-of-core benchmark of the Dask engine (not part of the unit tests).
 
     python benchmarks/bench_dask.py generate --n 100000000 --out /work/bench_data/mn
-    python benchmarks/bench_dask.py fit --path /work/bench_data/mn [--persist auto|yes|no]
+    python benchmarks/bench_dask.py fit --path /work/bench_data/mn [--persist no] [--cluster]
     python benchmarks/bench_dask.py inmemory --n 1000000
     python benchmarks/bench_dask.py profile --path /work/bench_data/mn
     python benchmarks/bench_dask.py all --n 10000000 --out /work/bench_data/mn
@@ -75,16 +75,61 @@ def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
-def fit(path: Path, persist: str, workers: int) -> dict:
+class TreeMemory:
+    """Peak resident memory of this process and all its descendants, sampled."""
+
+    def __init__(self, interval: float = 0.2) -> None:
+        import threading
+
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, args=(interval,), daemon=True)
+        self._thread.start()
+
+    def _run(self, interval: float) -> None:
+        import psutil
+
+        me = psutil.Process()
+        while not self._stop.is_set():
+            total = 0
+            for proc in [me, *me.children(recursive=True)]:
+                try:
+                    total += proc.memory_info().rss
+                except psutil.Error:
+                    pass
+            self.peak = max(self.peak, total)
+            self._stop.wait(interval)
+
+    def stop(self) -> float:
+        self._stop.set()
+        self._thread.join()
+        return self.peak / 2**20
+
+
+def fit(path: Path, persist: str, workers: int, cluster: bool) -> dict:
+    import contextlib
+
     import dask
 
     import mnlogit
 
-    dask.config.set(scheduler="threads", num_workers=workers)
+    memory = TreeMemory()
+    context: contextlib.AbstractContextManager = contextlib.nullcontext()
+    if cluster:
+        from distributed import Client, LocalCluster
+
+        local = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                             dashboard_address=None, memory_limit="6GiB")
+        context = Client(local)
+    else:
+        dask.config.set(scheduler="threads", num_workers=workers)
     option = {"auto": None, "yes": True, "no": False}[persist]
-    start = time.perf_counter()
-    res = mnlogit.fit(FORMULA, str(path / "*.parquet"), persist=option)
-    total = time.perf_counter() - start
+    with context:
+        start = time.perf_counter()
+        res = mnlogit.fit(FORMULA, str(path / "*.parquet"), persist=option)
+        total = time.perf_counter() - start
+    if cluster:
+        local.close()
     history = res.history
     newton = float(history["seconds"].iloc[-1])
     error = np.abs(res.params.to_numpy() - true_coefficients()).max()
@@ -94,8 +139,9 @@ def fit(path: Path, persist: str, workers: int) -> dict:
         "newton_seconds": round(newton, 1),
         "seconds_per_iteration": round(newton / res.iterations, 2),
         "setup_seconds": round(total - newton, 1),
-        "peak_rss_mb": round(_peak_mb()), "max_abs_error_vs_truth": float(error),
-        "llf": res.llf, "persist": persist,
+        "peak_rss_mb": round(_peak_mb()), "peak_tree_rss_mb": round(memory.stop()),
+        "max_abs_error_vs_truth": float(error), "llf": res.llf, "persist": persist,
+        "scheduler": "distributed" if cluster else "threads",
     }
 
 
@@ -162,11 +208,13 @@ def main() -> None:
     parser.add_argument("--group-rows", type=int, default=250_000)
     parser.add_argument("--persist", choices=["auto", "yes", "no"], default="no")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--cluster", action="store_true",
+                        help="dask.distributed LocalCluster of --workers processes")
     args = parser.parse_args()
     if args.command == "generate":
         generate(args.n, args.path, args.file_rows, args.group_rows)
     elif args.command == "fit":
-        print(json.dumps(fit(args.path, args.persist, args.workers)))
+        print(json.dumps(fit(args.path, args.persist, args.workers, args.cluster)))
     elif args.command == "inmemory":
         print(json.dumps(inmemory(args.n)))
     elif args.command == "profile":
