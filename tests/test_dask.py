@@ -157,6 +157,16 @@ def test_parquet_path(tmp_path, scheduler):
     _assert_same(expected, got)
 
 
+def test_unknown_categories_are_plain_values(tmp_path):
+    df = _data()
+    dd.from_pandas(df, npartitions=3).to_parquet(tmp_path / "rows", write_index=False)
+    ddf = dd.read_parquet(tmp_path / "rows").astype({"g": "category"})
+    assert not ddf["g"].cat.known
+    expected = mnlogit.fit("y ~ x1 + g", df)
+    with dask.config.set(scheduler="threads"):
+        _assert_same(expected, mnlogit.fit("y ~ x1 + g", ddf, progress=False))
+
+
 @pytest.mark.parametrize("persist", [True, False])
 def test_persisted_and_rebuilt_blocks_agree(persist):
     df = _data()

@@ -151,7 +151,7 @@ def fit_dask(
     spec_formula = Formula.parse(formula, ddf.columns, weights)
     lhs_rhs = [spec_formula.outcome] + _factor_codes(spec_formula.rhs)
     _check_names(formula, lhs_rhs, ddf._meta, eval_env())
-    ddf = ddf[list(spec_formula.columns)]
+    ddf = _known_categories(ddf[list(spec_formula.columns)])
     spec_formula = spec_formula.with_categoricals(ddf._meta)
     parts = ddf.to_delayed()
 
@@ -224,6 +224,18 @@ def fit_dask(
         )
     _warn_about(result, Separation(False, checked=False), frame)
     return MNLogitResults(frame, result, cov_type)
+
+
+def _known_categories(ddf: Any) -> Any:
+    """Categorical columns whose categories Dask does not know (each partition has its
+    own, e.g. Parquet dictionaries) become plain values, whose levels are sorted."""
+    import pandas as pd
+
+    unknown = [
+        name for name, dtype in ddf.dtypes.items()
+        if isinstance(dtype, pd.CategoricalDtype) and not ddf[name].cat.known
+    ]
+    return ddf.astype({name: object for name in unknown}) if unknown else ddf
 
 
 def _reject(options: dict[str, Any], cov_type: str) -> None:
