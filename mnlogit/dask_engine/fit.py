@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import os
 import sys
-import warnings
 from collections.abc import Callable, Hashable
 from types import SimpleNamespace
 from typing import Any
@@ -27,13 +26,12 @@ from ..exceptions import (
     CollinearityError,
     DataError,
     MNLogitError,
-    PerfectSeparationWarning,
 )
 from ..formula import _check_missing_policy, _check_names, _factor_codes, _warn_dropped
-from ..model import DIVERGENT_CONTRIBUTION, MNLogit, _warn_about
+from ..model import MNLogit, _warn_about
 from ..newton import newton
 from ..outcome import encode_outcome
-from ..params import unvec, vec
+from ..params import vec
 from ..rank import find_aliased
 from ..results import MNLogitResults
 from ..separation import Separation
@@ -128,6 +126,9 @@ def fit_dask(
         each pass.
     split_every : fan-in of the tree reduction of the per-partition sums.
     progress : print one line per Newton iteration (llf, step size, seconds).
+    detect_separation : accepted for compatibility; the Dask engine does not run the
+        separation check (a linear program over all rows), and a fit that does not
+        converge says so in its ConvergenceWarning.
 
     The computations run on the current Dask scheduler: the threaded one, or a
     ``dask.distributed`` client when one is active.
@@ -213,15 +214,6 @@ def fit_dask(
     source = DaskSource(blocks, n_terms, n_outcomes, split_every)
     report = _progress(callback) if progress else callback
     result = newton(source.derivatives, theta0, maxiter, gtol, ftol, report)
-    divergent = _looks_divergent(result.theta, stats.max_abs, n_terms)
-    if detect_separation and result.converged and divergent:
-        warnings.warn(
-            "some coefficients move a linear predictor by more than "
-            f"{DIVERGENT_CONTRIBUTION:g}, a symptom of (quasi-)separation, which the Dask "
-            "engine does not check; refit a sample in memory to check it",
-            PerfectSeparationWarning,
-            stacklevel=2,
-        )
     _warn_about(result, Separation(False, checked=False), frame)
     return MNLogitResults(frame, result, cov_type)
 
@@ -305,11 +297,6 @@ def _memory_bytes() -> float:
     import psutil
 
     return float(psutil.virtual_memory().available)
-
-
-def _looks_divergent(theta: np.ndarray, max_abs: np.ndarray, n_terms: int) -> bool:
-    contribution = np.abs(unvec(theta, n_terms)) * max_abs[:, None]
-    return bool(contribution.max(initial=0.0) > DIVERGENT_CONTRIBUTION)
 
 
 def _progress(callback: Callable[[dict], None] | None) -> Callable[[dict], None]:

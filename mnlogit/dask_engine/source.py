@@ -133,7 +133,6 @@ class BlockStats(NamedTuple):
     n_infinite: int
     first_row: np.ndarray | None
     constant: np.ndarray
-    max_abs: np.ndarray
     R: np.ndarray
 
 
@@ -161,12 +160,11 @@ def block_stats(block: Block, n_outcomes: int) -> BlockStats:
         scaled = X * np.sqrt(safe)[:, None]
     first = X[0].copy() if n_rows else None
     constant = np.all(X == X[0], axis=0) if n_rows else np.ones(n_terms, bool)
-    max_abs = np.abs(X).max(axis=0) if n_rows else np.zeros(n_terms)
     chunk = 65536
     with _one_blas_thread():
         R = triangular_factor((scaled[i : i + chunk] for i in range(0, n_rows, chunk)), n_terms)
     return BlockStats(
-        n_rows, counts, n_positive, n_negative, n_infinite, first, constant, max_abs, R
+        n_rows, counts, n_positive, n_negative, n_infinite, first, constant, R
     )
 
 
@@ -196,7 +194,6 @@ def merge_stats(stats: Sequence[BlockStats]) -> BlockStats:
         sum(s.n_infinite for s in stats),
         first,
         constant,
-        np.max([s.max_abs for s in stats], axis=0),
         triangular_factor((s.R for s in stats), n_terms),
     )
 
