@@ -155,6 +155,7 @@ def test_parquet_path(tmp_path, scheduler):
     expected = mnlogit.fit("y ~ x1 + g", df)
     got = mnlogit.fit("y ~ x1 + g", str(path / "*.parquet"), progress=False)
     _assert_same(expected, got)
+    _assert_same(expected, mnlogit.fit("y ~ x1 + g", path, progress=False))  # a directory
 
 
 def test_unknown_categories_are_plain_values(tmp_path):

@@ -46,6 +46,7 @@ from .frame import (
 )
 from .source import DaskSource, block_stats, constant_column, merge_stats
 
+PARQUET_SUFFIXES = (".parquet", ".parq", ".pq")
 # Share of the (cluster) memory the persisted design blocks may take.
 PERSIST_SHARE = 0.5
 
@@ -60,9 +61,14 @@ def as_dask_frame(data: Any) -> Any:
     >>> as_dask_frame(ddf) is ddf
     True
     """
-    if isinstance(data, (str, os.PathLike)):
-        import dask.dataframe as dd
-
+    if _is_parquet_path(data):
+        try:
+            import dask.dataframe as dd
+        except ImportError:
+            raise ImportError(
+                "fitting Parquet files or Dask DataFrames needs the Dask extra: "
+                "pip install 'mnlogit[dask]'"
+            ) from None
         return dd.read_parquet(os.fspath(data))
     if not is_dask_collection(data):
         raise DataError(f"expected a Dask DataFrame or a Parquet path, got {type(data).__name__}")
@@ -86,10 +92,18 @@ def wants_dask(data: Any) -> bool:
 
     Examples
     --------
-    >>> wants_dask("data/*.parquet"), wants_dask([1, 2])
-    (True, False)
+    >>> wants_dask("data/*.parquet"), wants_dask("data.csv"), wants_dask([1, 2])
+    (True, False, False)
     """
-    return isinstance(data, (str, os.PathLike)) or is_dask_collection(data)
+    return _is_parquet_path(data) or is_dask_collection(data)
+
+
+def _is_parquet_path(data: Any) -> bool:
+    """A path (or glob) of Parquet files, or a directory (a Parquet data set)."""
+    if not isinstance(data, (str, os.PathLike)):
+        return False
+    path = os.fspath(data)
+    return path.lower().endswith(PARQUET_SUFFIXES) or os.path.isdir(path)
 
 
 def fit_dask(
