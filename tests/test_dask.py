@@ -81,6 +81,12 @@ def _assert_same(expected, got) -> None:
     np.testing.assert_allclose(got.bse.to_numpy(), expected.bse.to_numpy(), rtol=RTOL)
     np.testing.assert_allclose(got.llf, expected.llf, rtol=1e-12)
     np.testing.assert_allclose(got.llnull, expected.llnull, rtol=1e-12)
+    # The lazy rows of the Dask frame are the in-memory design rows, bit for bit.
+    np.testing.assert_array_equal(got.model_frame.X.compute(), expected.model_frame.X)
+    if expected.model_frame.weights is not None:
+        np.testing.assert_array_equal(
+            got.model_frame.weights.compute(), expected.model_frame.weights
+        )
 
 
 def test_continuous(scheduler):

@@ -183,7 +183,8 @@ def fit_dask(
     exog_names = tuple(spec.design_info().column_names)
     n_terms, n_outcomes = len(exog_names), outcome.n_levels
 
-    blocks = [dask.delayed(spec.block, pure=True)(p) for p in parts]
+    rebuilt = [dask.delayed(spec.block, pure=True)(p) for p in parts]
+    blocks = rebuilt
     if persist is None:
         persist = scan.n_rows * (n_terms + 2) * 8 <= PERSIST_SHARE * _memory_bytes()
     if persist:
@@ -200,7 +201,8 @@ def fit_dask(
             f"the design matrix is rank deficient: {aliasing.describe(exog_names)}. "
             "Remove the aliased column(s) or reformulate the model"
         )
-    X, w = _lazy_rows(blocks, [s.n_rows for s in block_facts], n_terms, weights is not None)
+    # The results' lazy rows rebuild from the source, so they do not pin persisted blocks.
+    X, w = _lazy_rows(rebuilt, [s.n_rows for s in block_facts], n_terms, weights is not None)
     frame = DaskModelFrame(
         X=X,
         outcome=outcome,
