@@ -27,7 +27,13 @@ from ..exceptions import (
     DataError,
     MNLogitError,
 )
-from ..formula import _check_missing_policy, _check_names, _factor_codes, _warn_dropped
+from ..formula import (
+    _check_missing_policy,
+    _check_names,
+    _describe_counts,
+    _factor_codes,
+    _warn_dropped,
+)
 from ..model import MNLogit, _warn_about
 from ..newton import newton
 from ..outcome import encode_outcome
@@ -175,7 +181,8 @@ def fit_dask(
     scan = merge_scans(scans, spec_formula.missing_order)
     if len(scan.outcomes) == 0:
         raise DataError(
-            f"no rows left: all {scan.n_rows} rows have missing values ({scan.missing})"
+            f"no rows left: all {scan.n_rows} rows have missing values "
+            f"({_describe_counts(scan.missing)})"
         )
     meta = ddf._meta[spec_formula.outcome].dtype if spec_formula.outcome in ddf.columns else None
     outcome = encode_outcome(outcome_sample(scan.outcomes, meta), spec_formula.outcome, reference)
@@ -217,6 +224,7 @@ def fit_dask(
         formula=formula,
     )
     if start_params is None:
+        # The in-memory starting values, from the attributes start_params reads.
         view = SimpleNamespace(
             outcome_counts=frame.outcome_counts,
             n_terms=n_terms,
@@ -263,7 +271,7 @@ def _reject(options: dict[str, Any], cov_type: str) -> None:
 def _check_rows(
     n_dropped: int, n_rows: int, counts: dict[str, int], missing: str, stats: Any
 ) -> None:
-    what = ", ".join(f"{n} in {name!r}" for name, n in counts.items()) or "from formula terms"
+    what = _describe_counts(counts)
     if n_dropped and missing == "raise":
         raise DataError(
             f"{n_dropped} of {n_rows} rows have missing values ({what}); "
