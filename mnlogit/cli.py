@@ -52,21 +52,9 @@ def _run_fit(args: argparse.Namespace) -> int:
     reference = args.reference
     if reference is None and args.formula == DEMO_FORMULA and args.data == "anes96":
         reference = "Democrat"
-    if reference is not None:
-        reference = _match_level(data, args.formula, reference)
     res = fit(args.formula, data, reference=reference, weights=args.weights)
     print(res.summary(alpha=args.alpha, odds_ratios=args.odds_ratios))
     return 0
-
-
-def _match_level(data: pd.DataFrame, formula: str, reference: str) -> object:
-    """The command line gives strings: map '2' to the integer level 2 where needed."""
-    outcome = formula.split("~")[0].strip()
-    if outcome in data.columns:
-        for level in pd.unique(data[outcome].dropna()):
-            if str(level) == reference:
-                return level
-    return reference
 
 
 def build_parser() -> argparse.ArgumentParser:

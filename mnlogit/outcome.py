@@ -110,6 +110,10 @@ def encode_outcome(values: pd.Series, name: str, reference: Hashable | None = No
         reference = levels[0]
     else:
         matches = [level for level in levels if _same(level, reference)]
+        if not matches and isinstance(reference, str):
+            # A command line or a config file gives '2' for the integer level 2.
+            matches = [level for level in levels if not isinstance(level, str)
+                       and str(level) == reference]
         if not matches:
             extra = " (it has no rows in the data used)" if reference in dropped else ""
             raise LevelError(
