@@ -35,15 +35,18 @@ def fmt_pvalue(value: float) -> str:
 
 
 def fmt_stat(value: float) -> str:
-    """A header statistic: about six significant digits.
+    """A header statistic: counts as integers, likelihoods and criteria to three decimals.
+
+    Fixed decimals keep the header aligned and comparable across models, whatever the
+    magnitude (a log-likelihood of a million rows still shows its third decimal).
 
     Examples
     --------
-    >>> fmt_stat(-1461.92247), fmt_stat(944.0)
-    ('-1461.92', '944')
+    >>> fmt_stat(-1461.92247), fmt_stat(944.0), fmt_stat(-1.6e6 - 0.25)
+    ('-1461.922', '944', '-1600000.250')
     """
     if value is None or not math.isfinite(value):
         return str(value)
     if float(value).is_integer() and abs(value) < 1e12:
         return f"{int(value)}"
-    return f"{value:.6g}" if abs(value) >= 1e-4 else f"{value:.3e}"
+    return f"{value:.3f}"
