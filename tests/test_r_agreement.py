@@ -63,7 +63,7 @@ def fit_case(case: str, software: str) -> mnlogit.MNLogitResults:
         return mnlogit.fit(formula, case_data(case), reference=reference, **options)
 
 
-PAIRS = sorted(set(zip(REFERENCE["case"], REFERENCE["software"])))
+PAIRS = sorted(set(zip(REFERENCE["case"], REFERENCE["software"], strict=True)))
 
 
 @pytest.fixture(scope="module", params=PAIRS, ids=[f"{c}-{s}" for c, s in PAIRS])
@@ -77,7 +77,10 @@ def test_coefficients_equal_r(pair):
     software, rows, res = pair
     rows = rows[rows["statistic"] == "params"]
     params = res.params.rename(columns=str)
-    ours = [params.loc[term, outcome] for outcome, term in zip(rows["outcome"], rows["term"])]
+    ours = [
+        params.loc[term, outcome]
+        for outcome, term in zip(rows["outcome"], rows["term"], strict=True)
+    ]
     assert len(rows) == params.size
     np.testing.assert_allclose(ours, rows["value"], rtol=TOLERANCE[software][0], atol=1e-12)
 
@@ -88,8 +91,8 @@ def test_covariance_equals_r_entry_by_entry(pair):
     rows = rows[rows["statistic"] == "cov"]
     cov = res.cov_params()
     position = {(str(o), t): i for i, (o, t) in enumerate(cov.index)}
-    first = [position[key] for key in zip(rows["outcome"], rows["term"])]
-    second = [position[key] for key in zip(rows["outcome2"], rows["term2"])]
+    first = [position[key] for key in zip(rows["outcome"], rows["term"], strict=True)]
+    second = [position[key] for key in zip(rows["outcome2"], rows["term2"], strict=True)]
     ours = cov.to_numpy()[first, second]
     assert len(rows) == cov.size
     scale = np.abs(rows["value"]).max()
@@ -99,6 +102,6 @@ def test_covariance_equals_r_entry_by_entry(pair):
 def test_log_likelihood_and_nobs_equal_r(pair):
     """For brglm2 the log-likelihood is the unpenalised one at the Firth estimate."""
     software, rows, res = pair
-    value = dict(zip(rows["statistic"], rows["value"]))
+    value = dict(zip(rows["statistic"], rows["value"], strict=True))
     assert res.llf == pytest.approx(value["llf"], rel=TOLERANCE[software][2])
     assert res.nobs == value["nobs"]
