@@ -12,6 +12,17 @@ import pandas as pd
 from ._resources import shipped_data_dir
 from .exceptions import DataError
 from .likelihood import model_probabilities
+from .mnist import load_fashion_mnist, load_mnist
+
+__all__ = [
+    "load_alligator_lakes",
+    "load_alligators",
+    "load_anes96",
+    "load_fashion_mnist",
+    "load_iris",
+    "load_mnist",
+    "make_multinomial",
+]
 
 PARTY_LABELS = (
     "Strong Democrat",
