@@ -29,9 +29,35 @@ def log_softmax(logits: np.ndarray) -> np.ndarray:
     >>> np.exp(log_softmax(np.array([[0.0, 1000.0]]))).round(3)
     array([[0., 1.]])
     """
-    shift = logits.max(axis=1, keepdims=True)
-    shifted = logits - shift
-    return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    out = np.array(logits, dtype=np.result_type(logits, 0.0))
+    log_softmax_inplace(out, np.empty_like(out), np.empty((out.shape[0], 1), out.dtype))
+    return out
+
+
+def log_softmax_inplace(logits: np.ndarray, probs: np.ndarray, work: np.ndarray) -> None:
+    """Stable row-wise softmax of a (b, J) block without allocating (any float dtype).
+
+    On return ``logits`` holds the log-softmax, ``probs`` the probabilities and
+    ``work`` (shape (b, 1)) the log-sum-exp of the shifted logits. The rows are
+    shifted by their maximum first, so nothing overflows. This is the kernel of the
+    networks' minibatch loop, where every buffer is preallocated.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> z = np.array([[0.0, 1000.0], [0.0, 0.0]], dtype=np.float32)
+    >>> p, w = np.empty_like(z), np.empty((2, 1), np.float32)
+    >>> log_softmax_inplace(z, p, w)
+    >>> p.tolist(), bool(z[1, 0] == -np.log(np.float32(2)))
+    ([[0.0, 1.0], [0.5, 0.5]], True)
+    """
+    np.max(logits, axis=1, keepdims=True, out=work)
+    np.subtract(logits, work, out=logits)
+    np.exp(logits, out=probs)
+    np.sum(probs, axis=1, keepdims=True, out=work)
+    np.divide(probs, work, out=probs)
+    np.log(work, out=work)
+    np.subtract(logits, work, out=logits)
 
 
 def reference_log_sum_exp(eta: np.ndarray) -> np.ndarray:
