@@ -21,9 +21,12 @@ import patsy
 import patsy.builtins
 
 from .exceptions import DataError, FormulaError, LevelError, MissingDataWarning
-from .outcome import Outcome, encode_outcome
+from .outcome import Outcome, _plain, _unhashable, encode_outcome
 
 MissingPolicy = Literal["drop", "raise"]
+# Design values beyond this magnitude (or nonzero columns below its inverse) would
+# overflow (underflow) in the Hessian's products of two columns.
+MAX_MAGNITUDE = 1e100
 
 
 @dataclass(frozen=True, eq=False)
@@ -147,6 +150,7 @@ def frame_from_formula(
 
     y_raw = _evaluate_outcome(lhs_code, frame, eval_env)
     w_raw = _resolve_weights(weights, frame)
+    frame = _usable_columns(frame, _data_columns(_factor_codes(rhs), frame))
     _, X_df = _build_design(rhs, frame, eval_env)
 
     ok = pd.Series(False, index=frame.index)
@@ -175,8 +179,11 @@ def frame_from_formula(
     else:
         design_info = X_df.design_info
     exog_names = tuple(design_info.column_names)
+    if not exog_names:
+        raise FormulaError(f"formula {formula!r} has no terms on the right of '~' (no columns)")
     X = np.asarray(X_df, dtype=np.float64)
     _check_finite(X, exog_names)
+    _check_scale(X, exog_names)
     kept = ok.to_numpy()
     outcome = encode_outcome(y_raw[kept], lhs_code, reference)
     w = None if w_raw is None else _check_weights(w_raw[kept])
@@ -251,6 +258,45 @@ def _check_names(
         )
 
 
+def _data_columns(codes: list[str], frame: pd.DataFrame) -> list[str]:
+    """The data columns that the factor expressions ``codes`` read."""
+    names = dict.fromkeys(n for code in codes for n in sorted(_referenced_names(code)))
+    return [n for n in names if n in frame.columns]
+
+
+def _usable_columns(frame: pd.DataFrame, names: list[str]) -> pd.DataFrame:
+    """``frame`` with the columns ``names`` in types patsy reads (a new frame).
+
+    Nullable columns (Int64, Float64, boolean, string, object holding ``pd.NA``)
+    get NaN or None for missing values, as patsy cannot test ``pd.NA``; dates,
+    durations and complex numbers are an error naming the column.
+    """
+    duplicated = [n for n in names if (frame.columns == n).sum() > 1]
+    if duplicated:
+        raise DataError(
+            f"the data has several columns named {', '.join(map(repr, duplicated))}; "
+            "rename them so that the formula reads one"
+        )
+    converted = {}
+    for name in names:
+        column = frame[name]
+        dtype = column.dtype
+        if dtype.kind in "mMc" or isinstance(dtype, (pd.PeriodDtype, pd.IntervalDtype)):
+            raise DataError(
+                f"column {name!r} has dtype {dtype}, which a formula cannot use; convert it "
+                "to numbers (e.g. days since a date) or to strings (one level per value)"
+            )
+        plain = isinstance(dtype, np.dtype) and (dtype.kind in "fiub" or not column.hasnans)
+        if plain or isinstance(dtype, pd.CategoricalDtype):
+            continue
+        if dtype.kind in "fiu":
+            converted[name] = column.to_numpy(dtype=np.float64, na_value=np.nan)
+        else:
+            values = column.astype(object)
+            converted[name] = values.where(values.notna(), None)
+    return frame.assign(**converted) if converted else frame
+
+
 def _namespace(frame: pd.DataFrame) -> dict[str, Any]:
     namespace = {name: getattr(patsy.builtins, name) for name in dir(patsy.builtins)}
     namespace.update({str(c): frame[c] for c in frame.columns})
@@ -277,7 +323,12 @@ def _build_design(
     rhs: patsy.ModelDesc, frame: pd.DataFrame, env: patsy.EvalEnvironment
 ) -> tuple[patsy.DesignInfo, pd.DataFrame]:
     try:
-        X_df = patsy.dmatrix(rhs, frame, eval_env=env, NA_action="drop", return_type="dataframe")
+        # An expression's overflow shows up as infinite design values (an error naming
+        # the column) and an invalid result (log of a negative) as a missing value.
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            X_df = patsy.dmatrix(
+                rhs, frame, eval_env=env, NA_action="drop", return_type="dataframe"
+            )
     except patsy.PatsyError as err:
         raise FormulaError(f"cannot build the design matrix: {err.message}") from None
     except Exception as err:  # an expression in the formula failed on the data
@@ -345,11 +396,31 @@ def _resolve_weights(weights: Any, frame: pd.DataFrame) -> np.ndarray | None:
 def _check_weights(w: np.ndarray) -> np.ndarray:
     if np.isinf(w).any():
         raise DataError(f"weights contain {int(np.isinf(w).sum())} infinite values")
+    if w.max(initial=0.0) > MAX_MAGNITUDE:
+        raise DataError(f"weights up to {w.max():.3g} exceed 1e100; rescale them")
     if (w < 0).any():
         raise DataError(f"weights must be non-negative; {int((w < 0).sum())} are negative")
     if w.sum() <= 0:
         raise DataError("weights sum to zero: no observations to fit")
     return np.ascontiguousarray(w)
+
+
+def _check_scale(X: np.ndarray, names: Sequence[str], fitting: bool = True) -> None:
+    """Refuse columns so large (or, in fitting, so small) that products of two columns
+    in the Hessian or the linear predictors would overflow (or underflow)."""
+    largest = np.abs(X).max(axis=0, initial=0.0)
+    bad = largest > MAX_MAGNITUDE
+    if fitting:
+        bad |= (largest > 0) & (largest < 1.0 / MAX_MAGNITUDE)
+    if bad.any():
+        columns = ", ".join(
+            f"{names[j]!r} (largest |value| {largest[j]:.3g})" for j in np.flatnonzero(bad)
+        )
+        limit = "above 1e100" if not fitting else "above 1e100 or, when nonzero, all below 1e-100"
+        raise DataError(
+            f"design column(s) {columns} are out of the range double precision can fit "
+            f"({limit}); rescale them, e.g. divide or multiply by a power of ten"
+        )
 
 
 def _check_finite(X: np.ndarray, names: Sequence[str]) -> None:
@@ -359,8 +430,9 @@ def _check_finite(X: np.ndarray, names: Sequence[str]) -> None:
             f"{names[j]!r} ({int(bad[:, j].sum())} values)" for j in np.flatnonzero(bad.any(0))
         ]
         raise DataError(
-            f"design columns contain infinite values: {', '.join(columns)}; "
-            "missing values are dropped, infinite ones are not"
+            f"design columns contain infinite values: {', '.join(columns)} (in the data or "
+            "from overflow in a formula expression); missing values are dropped, infinite "
+            "ones are not"
         )
 
 
@@ -381,14 +453,17 @@ def _formula_design(design_info: patsy.DesignInfo, newdata: Any) -> tuple[np.nda
     absent = [n for n in dict.fromkeys(needed) if n not in frame.columns and n not in _globals()]
     if absent:
         raise FormulaError(f"newdata lacks the column(s) {', '.join(map(repr, absent))}")
+    frame = _usable_columns(frame, _data_columns([f.code for f in design_info.factor_infos], frame))
     try:
-        (X_df,) = patsy.build_design_matrices(
-            [design_info], frame, NA_action="drop", return_type="dataframe"
-        )
-    except patsy.PatsyError as err:
-        raise LevelError(_unseen_level_message(err, design_info, frame)) from None
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # as in fitting
+            (X_df,) = patsy.build_design_matrices(
+                [design_info], frame, NA_action="drop", return_type="dataframe"
+            )
+    except Exception as err:  # patsy, or a formula expression failing on the new values
+        raise _newdata_error(err, design_info, frame) from None
     X = np.ascontiguousarray(X_df, dtype=np.float64)
     _check_finite(X, design_info.column_names)
+    _check_scale(X, design_info.column_names, fitting=False)
     return X, X_df.index.to_numpy()
 
 
@@ -396,24 +471,34 @@ def _globals() -> set[str]:
     return set(dir(builtins)) | set(dir(patsy.builtins)) | {"np", "numpy"}
 
 
-def _unseen_level_message(
-    err: patsy.PatsyError, design_info: patsy.DesignInfo, frame: pd.DataFrame
-) -> str:
+def _newdata_error(
+    err: Exception, design_info: patsy.DesignInfo, frame: pd.DataFrame
+) -> DataError | LevelError:
+    """The reason new data do not fit the design: an unseen level of a categorical
+    column, text in a numeric column, or else patsy's own words."""
     for factor, info in design_info.factor_infos.items():
-        if info.type != "categorical":
-            continue
         for name in _referenced_names(factor.code):
             if name not in frame.columns:
                 continue
-            known = set(info.categories)
-            unseen = [v for v in pd.unique(frame[name].dropna()) if v not in known]
-            if unseen:
-                shown = ", ".join(map(repr, unseen[:5]))
-                return (
-                    f"column {name!r} has level(s) {shown} not seen in fitting "
-                    f"(known levels: {', '.join(map(repr, info.categories))})"
-                )
-    return f"cannot build the design matrix for newdata: {err.message}"
+            column = frame[name].dropna()
+            if info.type == "categorical":
+                known = set(info.categories)
+                unseen = [v for v in pd.unique(column) if _unhashable(v) or v not in known]
+                if unseen:
+                    shown = ", ".join(repr(_plain(v)) for v in unseen[:5])
+                    return LevelError(
+                        f"column {name!r} has level(s) {shown} not seen in fitting "
+                        f"(known levels: {', '.join(map(repr, info.categories))})"
+                    )
+            elif column.dtype.kind not in "fiub":
+                text = column[pd.to_numeric(column, errors="coerce").isna()]
+                if len(text):
+                    return DataError(
+                        f"column {name!r} was numeric in fitting but newdata has "
+                        f"non-numeric values such as {text.iloc[0]!r}"
+                    )
+    message = err.message if isinstance(err, patsy.PatsyError) else f"{type(err).__name__}: {err}"
+    return DataError(f"cannot build the design matrix for newdata: {message}")
 
 
 # ----------------------------------------------------------------------------
@@ -464,6 +549,7 @@ def frame_from_arrays(
     names = tuple(map(str, exog_df.columns))
     X = np.ascontiguousarray(X[ok])
     _check_finite(X, names)
+    _check_scale(X, names)
     outcome = encode_outcome(y_raw[ok], str(name), reference)
     w = None if w_raw is None else _check_weights(w_raw[ok])
     return ModelFrame(
@@ -506,6 +592,8 @@ def _exog_frame(exog: Any) -> pd.DataFrame:
         frame = pd.DataFrame(array, columns=names)
     if frame.shape[0] == 0:
         raise DataError("exog has no rows")
+    if frame.shape[1] == 0:
+        raise DataError("exog has no columns; add at least a constant column")
     bad = [c for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c])]
     if bad:
         raise DataError(
@@ -541,6 +629,7 @@ def _array_design(newdata: Any, names: Sequence[str]) -> tuple[np.ndarray, np.nd
     ok = ~np.isnan(X).any(axis=1)
     X = np.ascontiguousarray(X[ok])
     _check_finite(X, names)
+    _check_scale(X, names, fitting=False)
     return X, np.flatnonzero(ok)
 
 

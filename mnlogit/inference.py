@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
 from scipy import linalg, stats
+
+from .exceptions import MNLogitError
 
 
 def inverse_information(hessian: np.ndarray) -> np.ndarray:
@@ -32,8 +36,8 @@ def normal_quantile(alpha: float) -> float:
     >>> round(normal_quantile(0.05), 4)
     1.96
     """
-    if not 0.0 < alpha < 1.0:
-        raise ValueError(f"alpha must be strictly between 0 and 1, got {alpha}")
+    if not isinstance(alpha, numbers.Real) or not 0.0 < alpha < 1.0:
+        raise MNLogitError(f"alpha must be strictly between 0 and 1, got {alpha!r}")
     return float(stats.norm.isf(alpha / 2.0))
 
 

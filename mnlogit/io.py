@@ -18,9 +18,12 @@ error names the term.
 
 from __future__ import annotations
 
+import ast
+import builtins
 import io
 import json
 import zipfile
+import zlib
 from os import PathLike
 from typing import Any
 
@@ -112,48 +115,112 @@ def load(path: str | PathLike) -> Any:
     >>> load(path).predict(df.head(2)).equals(res.predict(df.head(2)))
     True
     """
-    from .results import MNLogitResults
-
     try:
         with zipfile.ZipFile(path) as archive:
             meta = json.loads(archive.read("model.json"))
             with np.load(io.BytesIO(archive.read("arrays.npz")), allow_pickle=False) as npz:
                 arrays = {name: npz[name] for name in npz.files}
-    except (zipfile.BadZipFile, KeyError) as err:
+    except (zipfile.BadZipFile, KeyError, EOFError, zlib.error) as err:
         raise DataError(f"{path} is not a saved mnlogit model ({err})") from None
-    if meta.get("format") != FORMAT or meta.get("version", 0) > VERSION:
+    except ValueError as err:  # bad JSON or text, or an object array refused unpickled
+        raise DataError(f"{path} is not a valid saved mnlogit model: {err}") from None
+    if not isinstance(meta, dict) or meta.get("format") != FORMAT:
+        raise DataError(f"{path} is not a saved mnlogit model (no {FORMAT!r} header)")
+    if not isinstance(meta.get("version"), int) or meta["version"] > VERSION:
         raise DataError(f"{path} is not a saved mnlogit model of a version this package reads")
+    try:
+        results = _restore(meta, arrays)
+    except MNLogitError as err:
+        raise DataError(f"{path}: {err}") from None
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError) as err:
+        what = f"missing entry {err}" if isinstance(err, KeyError) else f"{err}"
+        raise DataError(f"{path} is not a valid saved mnlogit model: {what}") from None
+    return results
+
+
+def _restore(meta: dict[str, Any], arrays: dict[str, np.ndarray]) -> Any:
+    """Results from the JSON metadata and arrays of a saved model, checked for consistency."""
+    from .covariance import check_cov_type
+    from .results import _METHODS, MNLogitResults
+
     est_meta = meta["estimate"]
     history = pd.DataFrame({c: arrays[f"history/{c}"] for c in est_meta["history"]})
-    estimate = NewtonResult(
-        theta=arrays["theta"], llf=est_meta["llf"], gradient=arrays["gradient"],
-        hessian=arrays["hessian"], converged=est_meta["converged"],
-        iterations=est_meta["iterations"], history=history, message=est_meta["message"],
-    )
     out = meta["outcome"]
-    outcome = Outcome(out["name"], tuple(out["levels"]), out["reference"], arrays["codes"],
-                      tuple(out["dropped_levels"]))
+    levels = tuple(_plain(out["levels"]))
     fr = meta["frame"]
-    frame = ModelFrame(
-        X=arrays["X"], outcome=outcome, weights=arrays.get("weights"),
-        exog_names=tuple(fr["exog_names"]),
-        row_index=pd.Index(arrays["row_index"], name=fr["row_index_name"]),
-        row_positions=arrays["row_positions"], n_dropped=fr["n_dropped"],
-        dropped_by_column=fr["dropped_by_column"],
-        design_info=None if meta["design"] is None else _rebuild_design(meta["design"], arrays),
-        formula=fr["formula"], all_exog_names=tuple(fr["all_exog_names"]),
-        aliased=tuple(fr["aliased"]),
+    exog_names = tuple(map(str, fr["exog_names"]))
+    codes = _numeric(arrays, "codes", (None,), integer=True)
+    n_rows, k, m = codes.shape[0], len(exog_names), len(levels) - 1
+    if len(set(levels)) != len(levels) or m < 1 or out["reference"] not in levels:
+        raise MNLogitError(f"inconsistent outcome levels {levels} (reference {out['reference']!r})")
+    if codes.size and not 0 <= codes.min() <= codes.max() <= m:
+        raise MNLogitError(f"outcome codes outside 0..{m}")
+    estimate = NewtonResult(
+        theta=_numeric(arrays, "theta", (k * m,)), llf=float(est_meta["llf"]),
+        gradient=_numeric(arrays, "gradient", (k * m,), finite=False),
+        hessian=_numeric(arrays, "hessian", (k * m, k * m), finite=False),
+        converged=bool(est_meta["converged"]), iterations=int(est_meta["iterations"]),
+        history=history, message=str(est_meta["message"]),
     )
+    outcome = Outcome(str(out["name"]), levels, out["reference"], codes,
+                      tuple(_plain(out["dropped_levels"])))
+    weights = _numeric(arrays, "weights", (n_rows,)) if "weights" in arrays else None
+    row_index = arrays["row_index"]
+    if row_index.shape != (n_rows,):
+        raise MNLogitError(f"{row_index.shape} row labels for {n_rows} rows")
+    frame = ModelFrame(
+        X=_numeric(arrays, "X", (n_rows, k)), outcome=outcome, weights=weights,
+        exog_names=exog_names,
+        row_index=pd.Index(row_index, name=fr["row_index_name"]),
+        row_positions=_numeric(arrays, "row_positions", (n_rows,), integer=True),
+        n_dropped=int(fr["n_dropped"]), dropped_by_column=dict(fr["dropped_by_column"]),
+        design_info=None if meta["design"] is None else _rebuild_design(meta["design"], arrays),
+        formula=None if fr["formula"] is None else str(fr["formula"]),
+        all_exog_names=tuple(map(str, fr["all_exog_names"])), aliased=tuple(fr["aliased"]),
+    )
+    if frame.design_info is not None and list(frame.table_names) != frame.design_info.column_names:
+        raise MNLogitError("the saved column names do not match the saved design")
     sep = meta["separation"]
-    separation = Separation(sep["separated"], tuple(sep["outcomes"]), tuple(sep["terms"]),
-                            arrays.get("separation_direction"), sep["checked"])
+    direction = (
+        _numeric(arrays, "separation_direction", (k, m), finite=False)
+        if "separation_direction" in arrays
+        else None
+    )
+    separation = Separation(bool(sep["separated"]), tuple(_plain(sep["outcomes"])),
+                            tuple(map(str, sep["terms"])), direction, bool(sep["checked"]))
     cov_kwds = dict(meta["cov_kwds"])
     if "groups" in arrays:
-        cov_kwds["groups"] = arrays["groups"]
-    results = MNLogitResults(frame, estimate, meta["cov_type"], cov_kwds,
-                             tuple(meta["penalty"]), separation)
+        cov_kwds["groups"] = _numeric(arrays, "groups", (n_rows,), integer=True)
+    check_cov_type(meta["cov_type"], cov_kwds)
+    kind, lam = meta["penalty"]
+    if kind not in _METHODS or not isinstance(lam, (int, float)):
+        raise MNLogitError(f"unknown penalty {meta['penalty']!r}")
+    results = MNLogitResults(frame, estimate, meta["cov_type"], cov_kwds, (kind, float(lam)),
+                             separation)
     results.model = None
     return results
+
+
+def _numeric(
+    arrays: dict[str, np.ndarray],
+    name: str,
+    shape: tuple,
+    integer: bool = False,
+    finite: bool = True,
+) -> np.ndarray:
+    """A saved array of the expected shape (None: any length) holding (finite) numbers."""
+    array = arrays[name]
+    kinds = "iu" if integer else "iuf"
+    expected = all(s is None or s == a for s, a in zip(shape, array.shape, strict=False))
+    if array.ndim != len(shape) or not expected or array.dtype.kind not in kinds:
+        raise MNLogitError(
+            f"array {name!r} has shape {array.shape} and dtype {array.dtype}, expected "
+            f"shape {tuple('n' if s is None else s for s in shape)} of "
+            f"{'integers' if integer else 'numbers'}"
+        )
+    if finite and not integer and not np.isfinite(array).all():
+        raise MNLogitError(f"array {name!r} holds non-finite values")
+    return array
 
 
 def _plain(values: Any) -> Any:
@@ -205,7 +272,84 @@ def _design_state(frame: ModelFrame, arrays: dict[str, np.ndarray]) -> dict[str,
             "column_names": list(info.column_names)}
 
 
+# What a saved formula may call: patsy's built-ins and numpy's math functions. Loading
+# evaluates the formula, so anything else (Python built-ins, attributes, other numpy
+# functions such as np.save) is refused before evaluation: a tampered file cannot run code.
+_PATSY_FUNCTIONS = frozenset(n for n in dir(patsy.builtins) if n[0] != "_" and n[:5] != "test_")
+_NUMPY_FUNCTIONS = frozenset(
+    "abs absolute arccos arccosh arcsin arcsinh arctan arctanh cbrt ceil clip cos cosh exp "
+    "expm1 fabs floor fmax fmin log log10 log1p log2 maximum minimum power rint round sign "
+    "sin sinh sqrt square tan tanh trunc where isnan isfinite e pi".split()
+)
+_SAFE_NODES = (
+    ast.Expression, ast.Call, ast.Name, ast.Load, ast.Constant, ast.BinOp, ast.UnaryOp,
+    ast.Compare, ast.BoolOp, ast.List, ast.Tuple, ast.keyword, ast.Attribute,
+    ast.operator, ast.unaryop, ast.cmpop, ast.boolop,
+)
+
+
+def _check_expression(code: str, columns: set[str]) -> None:
+    """Refuse a formula term that does more than read columns and call safe functions."""
+    try:
+        tree = ast.parse(code, mode="eval")
+    except SyntaxError:
+        raise MNLogitError(f"the formula term {code!r} is not a Python expression") from None
+    for node in ast.walk(tree):
+        bad = not isinstance(node, _SAFE_NODES)
+        if isinstance(node, ast.Call):
+            func = node.func
+            bad |= not (
+                isinstance(func, ast.Name) and func.id in _PATSY_FUNCTIONS
+                or isinstance(func, ast.Attribute)
+            )
+            if isinstance(func, ast.Name) and func.id == "Q":  # Q reads a column by name
+                bad |= [getattr(a, "value", None) in columns for a in node.args] != [True]
+        elif isinstance(node, ast.BinOp):
+            # Arithmetic on constants alone is evaluated by Python (9**9**9, 'a' * 10**12
+            # would hang): only one operation on two plain numbers is allowed.
+            numbers = all(_is_number(side) for side in (node.left, node.right))
+            constant = not any(
+                isinstance(n, ast.Name) for side in (node.left, node.right) for n in ast.walk(side)
+            )
+            bad |= constant and (not numbers or isinstance(node.op, ast.Pow))
+        elif isinstance(node, ast.Attribute):
+            base = node.value
+            bad |= not (
+                isinstance(base, ast.Name) and base.id in ("np", "numpy")
+                and node.attr in _NUMPY_FUNCTIONS
+            )
+        elif isinstance(node, ast.Name):
+            known = columns | _PATSY_FUNCTIONS | {"np", "numpy"}
+            bad |= node.id not in known and (node.id in dir(builtins) or node.id[0] == "_")
+        elif isinstance(node, ast.Constant):
+            bad |= not isinstance(node.value, (int, float, str, bool, type(None)))
+        if bad:
+            raise MNLogitError(
+                f"the formula term {code!r} uses {ast.unparse(node)!r}; a saved model may only "
+                "read columns and call patsy's built-ins and numpy math functions"
+            )
+
+
+def _is_number(node: ast.AST) -> bool:
+    if isinstance(node, ast.UnaryOp):
+        node = node.operand
+    return isinstance(node, ast.Constant) and type(node.value) in (int, float)
+
+
 def _rebuild_design(state: dict[str, Any], arrays: dict[str, np.ndarray]) -> patsy.DesignInfo:
+    columns = {n for f in state["factors"] for n in _referenced_names(str(f["code"]))}
+    try:
+        desc = patsy.ModelDesc.from_formula(str(state["rhs"]))
+    except patsy.PatsyError as err:
+        raise MNLogitError(f"cannot parse the saved formula '~{state['rhs']}': {err}") from None
+    for term in desc.rhs_termlist:
+        for factor in term.factors:
+            try:
+                _check_expression(factor.code, columns)
+            except MNLogitError as err:
+                raise MNLogitError(
+                    f"cannot rebuild the design of '~{state['rhs']}' for saving and loading: {err}"
+                ) from None
     data = _synthetic_frame(state["factors"])
     env = patsy.EvalEnvironment([{"np": np, "numpy": np}])
     try:
@@ -219,7 +363,14 @@ def _rebuild_design(state: dict[str, Any], arrays: dict[str, np.ndarray]) -> pat
     for factor, factor_info in info.factor_infos.items():
         for obj_name, obj in factor_info.state.get("transforms", {}).items():
             for attr, stored in saved[factor.code]["transforms"][obj_name].items():
-                value = arrays[stored["array"]] if "array" in stored else stored["value"]
+                # Only the state the rebuilt transform has, with numbers or numeric arrays.
+                if attr not in vars(obj):
+                    raise MNLogitError(f"unknown transform state {attr!r} in {factor.code!r}")
+                if "array" in stored:
+                    key = stored["array"]
+                    value = _numeric(arrays, key, (None,) * arrays[key].ndim)
+                else:
+                    value = _plain(stored["value"])
                 setattr(obj, attr, value)
     if list(info.column_names) != state["column_names"]:
         raise MNLogitError(

@@ -128,7 +128,14 @@ def encode_outcome(values: pd.Series, name: str, reference: Hashable | None = No
 
 
 def _sorted_levels(values: pd.Series, name: str) -> tuple:
-    unique = pd.unique(values)
+    try:
+        unique = pd.unique(values)
+    except TypeError:  # lists, dicts, sets cannot be levels
+        bad = next(v for v in values if _unhashable(v))
+        raise DataError(
+            f"outcome {name!r} holds values of type {type(bad).__name__} (e.g. {bad!r}), "
+            "which cannot be outcome levels; use strings or numbers"
+        ) from None
     if pd.api.types.is_bool_dtype(values.dtype):
         return tuple(v for v in (False, True) if v in set(unique))
     kinds = {_kind(v) for v in unique}
@@ -152,6 +159,15 @@ def _kind(value: object) -> str:
     if isinstance(value, str):
         return "str"
     return type(value).__name__
+
+
+def _unhashable(value: object) -> bool:
+    """Whether ``value`` cannot be a level (a list, a dict, a tuple holding a list ...)."""
+    try:
+        hash(value)
+    except TypeError:
+        return True
+    return False
 
 
 def _plain(value: object) -> object:

@@ -69,7 +69,11 @@ def find_aliased(R: np.ndarray, tol: float = RANK_TOLERANCE) -> Aliasing:
     >>> a.aliased, a.describe(["const", "x1", "x2"])
     ((2,), "'x2' = 2*'x1'")
     """
-    norms = np.sqrt((R**2).sum(axis=0))
+    # Column norms scaled first, so that huge or tiny columns neither overflow nor vanish.
+    scale = np.abs(R).max(axis=0, initial=0.0)
+    unit = scale > 0
+    norms = np.zeros(R.shape[1])
+    norms[unit] = scale[unit] * np.sqrt(((R[:, unit] / scale[unit]) ** 2).sum(axis=0))
     work = R / np.where(norms == 0, 1.0, norms)
     kept: list[int] = []
     aliased: list[int] = []

@@ -35,6 +35,12 @@ TIDY_COLUMNS = [
 ]
 
 
+def _exp(values: np.ndarray) -> np.ndarray:
+    """exp of log odds ratios; beyond about 709 the ratio is +inf (not an overflow error)."""
+    with np.errstate(over="ignore"):
+        return np.exp(values)
+
+
 class MNLogitResults:
     """Fitted baseline-category multinomial logit.
 
@@ -212,9 +218,9 @@ class MNLogitResults:
         ci = self.conf_int(alpha)
         return pd.DataFrame(
             {
-                "odds_ratio": np.exp(self._theta),
-                "lower": np.exp(ci["lower"].to_numpy()),
-                "upper": np.exp(ci["upper"].to_numpy()),
+                "odds_ratio": _exp(self._theta),
+                "lower": _exp(ci["lower"].to_numpy()),
+                "upper": _exp(ci["upper"].to_numpy()),
             },
             index=self._long_index,
         )
@@ -245,9 +251,9 @@ class MNLogitResults:
                 "p_value": two_sided_pvalues(z),
                 "conf_low": low,
                 "conf_high": high,
-                "odds_ratio": np.exp(self._theta),
-                "odds_ratio_low": np.exp(low),
-                "odds_ratio_high": np.exp(high),
+                "odds_ratio": _exp(self._theta),
+                "odds_ratio_low": _exp(low),
+                "odds_ratio_high": _exp(high),
                 "flag": [
                     "separated" if self.separation.involved(o, t) else ""
                     for o, t in self._long_index
