@@ -543,8 +543,3 @@ def test_bad_alpha_is_a_package_error(small, alpha):
     res = mnlogit.fit("y ~ x", small)
     with pytest.raises(MNLogitError, match="alpha must be strictly between 0 and 1"):
         res.summary(alpha=alpha)
-
-
-def test_constant_predictor_is_aliased_with_the_intercept(small):
-    with pytest.raises(CollinearityError, match="'c' = 3\\*'Intercept'"):
-        mnlogit.fit("y ~ x + c", small.assign(c=3.0))
