@@ -27,7 +27,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import mnlogit
-from mnlogit import CollinearityError, DataError, FormulaError, LevelError, MNLogitError
+from mnlogit import DataError, FormulaError, LevelError, MNLogitError
 
 # MNLOGIT_FUZZ_EXAMPLES=2000 runs a longer, randomised search; the default is a
 # fixed, quick sample.
