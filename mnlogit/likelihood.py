@@ -15,9 +15,6 @@ from __future__ import annotations
 from typing import NamedTuple
 
 import numpy as np
-from scipy.linalg import blas
-
-from .params import vec
 
 
 def log_softmax(logits: np.ndarray) -> np.ndarray:
@@ -100,6 +97,105 @@ class Derivatives(NamedTuple):
     hessian: np.ndarray | None
 
 
+def outcome_pairs(n_free: int) -> tuple[np.ndarray, np.ndarray]:
+    """The (j, l) pairs with j <= l of the m non-reference outcomes, row-major.
+
+    Examples
+    --------
+    >>> outcome_pairs(3)
+    (array([0, 0, 0, 1, 1, 2]), array([0, 1, 2, 1, 2, 2]))
+    """
+    return np.triu_indices(n_free)
+
+
+def block_products(
+    X: np.ndarray,
+    y: np.ndarray,
+    weights: np.ndarray | None,
+    coef: np.ndarray,
+    hessian: bool = True,
+) -> tuple[float, np.ndarray]:
+    """Log-likelihood and the cross products ``[R, Z_11, Z_12, ..., Z_mm] X`` of one block.
+
+    One fused pass: the softmax, the log-likelihood, the (m, b) weighted residuals
+    ``R[j] = w (1{y = j} - p_j)`` and, with ``hessian``, for every outcome pair
+    j <= l (:func:`outcome_pairs`) the (k, b) rows ``Z_jl = X' * c_jl`` with the
+    Hessian weights ``c_jl = w p_j (1{j = l} - p_l)``; then one GEMM with X. Rows
+    run along the last axis so every elementwise step is a long contiguous loop.
+    Summed over row blocks, :func:`assemble` turns the products into the gradient
+    and Hessian. There is no one-hot matrix and no copy of X beyond the block.
+
+    Returns
+    -------
+    llf : the block's log-likelihood.
+    products : (m, k) without ``hessian``, else (m + k*m*(m+1)/2, k).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> llf, G = block_products(np.ones((4, 1)), np.array([0, 1, 1, 2]), None, np.zeros((1, 2)))
+    >>> round(llf, 6), G.shape
+    (-4.394449, (5, 1))
+    """
+    n_rows, n_terms = X.shape
+    n_free = coef.shape[1]
+    Xt = np.ascontiguousarray(X.T)
+    logits = np.empty((n_free + 1, n_rows))
+    logits[0] = 0.0
+    np.matmul(coef.T, Xt, out=logits[1:])
+    probs = np.empty_like(logits)
+    log_softmax_inplace(logits.T, probs.T, np.empty((n_rows, 1)))
+    rows = np.arange(n_rows)
+    chosen = logits[y, rows]  # log-probability of the observed outcome, never log(0)
+    llf = float(chosen.sum() if weights is None else chosen @ weights)
+    n_pairs = n_free * (n_free + 1) // 2 if hessian else 0
+    operand = np.empty((n_free + n_pairs * n_terms, n_rows))
+    # Residuals in full outcome order; the reference row is then dropped.
+    resid = -probs if weights is None else probs * -weights
+    resid[y, rows] += 1.0 if weights is None else weights
+    operand[:n_free] = resid[1:]
+    if hessian:
+        p = probs[1:]
+        wp = p if weights is None else p * weights
+        first, second = outcome_pairs(n_free)
+        pair_weights = wp[first] * ((first == second)[:, None] - p[second])
+        np.multiply(
+            pair_weights[:, None, :],
+            Xt[None, :, :],
+            out=operand[n_free:].reshape(n_pairs, n_terms, n_rows),
+        )
+    return llf, operand @ X
+
+
+def assemble(products: np.ndarray, n_free: int) -> tuple[np.ndarray, np.ndarray | None]:
+    """Gradient and (if present) Hessian, outcome-major, from summed :func:`block_products`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> _, G = block_products(np.ones((4, 1)), np.array([0, 1, 1, 2]), None, np.zeros((1, 2)))
+    >>> grad, hess = assemble(G, 2)
+    >>> grad.round(6), (hess * 9).round(6)
+    (array([ 0.666667, -0.333333]), array([[-8.,  4.],
+           [ 4., -8.]]))
+    """
+    n_terms = products.shape[1]
+    gradient = products[:n_free].reshape(-1).copy()
+    if products.shape[0] == n_free:
+        return gradient, None
+    size = n_terms * n_free
+    hess = np.empty((size, size))
+    for pair, (left, right) in enumerate(zip(*outcome_pairs(n_free), strict=True)):
+        start = n_free + pair * n_terms
+        block = -products[start : start + n_terms]
+        rows = slice(left * n_terms, (left + 1) * n_terms)
+        cols = slice(right * n_terms, (right + 1) * n_terms)
+        hess[rows, cols] = block
+        hess[cols, rows] = block.T
+    # Each block is symmetric up to rounding; make the whole matrix exactly so.
+    return gradient, (hess + hess.T) / 2.0
+
+
 def block_derivatives(
     X: np.ndarray,
     y: np.ndarray,
@@ -117,9 +213,8 @@ def block_derivatives(
     coef : (k, m) coefficient matrix.
     hessian : whether to compute the (k*m, k*m) Hessian.
 
-    The Hessian is ``-(blockdiag_j X' diag(w p_j) X - M' M)`` with
-    ``M = [X * sqrt(w) p_1, ..., X * sqrt(w) p_m]``: one GEMM for the diagonal
-    blocks and one symmetric rank-b update (SYRK) for all outcome pairs.
+    The Hessian block of outcomes (j, l) is ``-X' diag(w p_j (1{j = l} - p_l)) X``;
+    all of them come from one GEMM (:func:`block_products`).
 
     Examples
     --------
@@ -129,36 +224,5 @@ def block_derivatives(
     >>> round(d.llf, 6), d.gradient.round(6)
     (-4.394449, array([ 0.666667, -0.333333]))
     """
-    n_rows, n_terms = X.shape
-    n_free = coef.shape[1]
-    eta = X @ coef
-    lse = reference_log_sum_exp(eta)
-    rows = np.arange(n_rows)
-    chosen = np.zeros(n_rows)
-    nonref = y > 0
-    chosen[nonref] = eta[rows[nonref], y[nonref] - 1]
-    loglik = chosen - lse
-    probs = np.exp(eta - lse[:, None])  # (b, m) non-reference probabilities
-
-    w = np.ones(n_rows) if weights is None else weights
-    llf = float(loglik @ w)
-    resid = -probs * w[:, None]
-    resid[rows[nonref], y[nonref] - 1] += w[nonref]
-    gradient = vec(X.T @ resid)
-    if not hessian:
-        return Derivatives(llf, gradient, None)
-
-    wp = probs * w[:, None]
-    size = n_terms * n_free
-    # Diagonal blocks X' diag(w p_j) X for every j in one GEMM.
-    weighted = (X[:, None, :] * wp[:, :, None]).reshape(n_rows, size)
-    diag_blocks = X.T @ weighted  # (k, m*k)
-    # All outcome pairs: M' M through SYRK on the Fortran view of M (no copy).
-    scaled = (X[:, None, :] * (probs * np.sqrt(w)[:, None])[:, :, None]).reshape(n_rows, size)
-    cross = blas.dsyrk(1.0, scaled.T, lower=0)
-    cross = np.triu(cross) + np.triu(cross, 1).T
-    hess = cross
-    for j in range(n_free):
-        block = slice(j * n_terms, (j + 1) * n_terms)
-        hess[block, block] -= diag_blocks[:, block]
-    return Derivatives(llf, gradient, hess)
+    llf, products = block_products(X, y, weights, coef, hessian)
+    return Derivatives(llf, *assemble(products, coef.shape[1]))

@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import patsy
+from scipy import linalg
 
 from .covariance import CovType, cov_options
 from .exceptions import (
@@ -22,14 +23,20 @@ from .exceptions import (
 from .formula import MissingPolicy, ModelFrame, frame_from_arrays, frame_from_formula
 from .newton import NewtonResult, newton
 from .params import unvec, vec
+from .patterns import collapse_rows
 from .penalty import Penalty, firth_evaluator, parse_penalty, ridge_evaluator
 from .rank import Aliasing, find_aliased, triangular_factor
 from .results import MNLogitResults
 from .separation import Separation, check_separation
 from .sources import ArraySource
+from .start import MANY_ROWS, fit_many_rows
 
 # A coefficient moving a linear predictor by more than this looks divergent.
 DIVERGENT_CONTRIBUTION = 15.0
+# Designs with fewer rows are never collapsed into patterns (nothing to gain).
+COLLAPSE_ROWS = 10_000
+# Scaled Cholesky diagonal above which no design column can be aliased.
+FULL_RANK_MARGIN = 1e-4
 
 
 class MNLogit:
@@ -140,7 +147,8 @@ class MNLogit:
         kind, lam = parse_penalty(penalty)
         frame = self.frame
         cov_kwds = cov_options(cov_type, groups, self.data, frame, penalty=kind)
-        aliasing = check_design(frame, _source(frame), drop_aliased)
+        source = _source(frame)
+        aliasing = check_design(frame, source, drop_aliased)
         if aliasing.aliased:
             warnings.warn(
                 f"dropped aliased design column(s): {aliasing.describe(frame.exog_names)}",
@@ -148,7 +156,7 @@ class MNLogit:
                 stacklevel=2,
             )
             frame = frame.without_columns(aliasing.aliased)
-        source = _source(frame)
+            source = _source(frame)
         if start_params is None:
             kept = [frame.table_names.index(name) for name in frame.exog_names]
             theta0 = vec(self.start_params()[kept])
@@ -164,7 +172,10 @@ class MNLogit:
             gtol = gtol**2
         else:
             evaluate = source.derivatives
-        result = newton(evaluate, theta0, maxiter, gtol, ftol, callback)
+        if kind == "none" and source.n_rows >= MANY_ROWS:
+            result = fit_many_rows(source, theta0, maxiter, gtol, ftol, callback)
+        else:
+            result = newton(evaluate, theta0, maxiter, gtol, ftol, callback)
         separation = Separation(False)
         if detect_separation and kind == "none" and _looks_divergent(result, frame):
             separation = _separation(frame)
@@ -199,7 +210,12 @@ class MNLogit:
 
 
 def _source(frame: ModelFrame) -> ArraySource:
-    return ArraySource(frame.X, frame.outcome.codes, frame.weights, frame.outcome.n_levels)
+    """The solver's rows: the fit's rows, or their distinct (x, y) patterns with counts."""
+    X, y, w = frame.X, frame.outcome.codes, frame.weights
+    patterns = collapse_rows(X, y, w) if len(X) >= COLLAPSE_ROWS else None
+    if patterns is not None:
+        X, y, w = patterns
+    return ArraySource(X, y, w, frame.outcome.n_levels)
 
 
 def check_design(frame: ModelFrame, source: ArraySource, drop_aliased: bool = False) -> Aliasing:
@@ -213,6 +229,8 @@ def check_design(frame: ModelFrame, source: ArraySource, drop_aliased: bool = Fa
             f"the design has {frame.n_terms} columns but only {n_used} rows with positive "
             "weight: more parameters per outcome than observations"
         )
+    if _clearly_full_rank(source):
+        return Aliasing((), {})
     blocks = (X if w is None else X * np.sqrt(w)[:, None] for X, _, w in source.blocks())
     aliasing = find_aliased(triangular_factor(blocks, frame.n_terms))
     if aliasing.aliased and not drop_aliased:
@@ -221,6 +239,31 @@ def check_design(frame: ModelFrame, source: ArraySource, drop_aliased: bool = Fa
             "Remove the aliased column(s), reformulate the model, or pass drop_aliased=True"
         )
     return aliasing
+
+
+def _clearly_full_rank(source: ArraySource) -> bool:
+    """True when the weighted cross-product matrix shows every column far from aliased.
+
+    The Cholesky factor of the column-scaled X'WX holds, on its diagonal, the share of
+    each column's length left after projecting out the earlier columns, the quantity
+    the QR rule compares with 1e-7. Rounding makes its square uncertain by about
+    1e-15, so a diagonal above 1e-4 settles the question; anything closer goes to
+    the QR of :func:`mnlogit.rank.find_aliased` (and this pass costs a twentieth of it).
+    """
+    gram = np.zeros((source.n_terms, source.n_terms))
+    step = 65_536
+    for start in range(0, source.n_rows, step):
+        X = source.X[start : start + step]
+        weighted = X if source.weights is None else X * source.weights[start : start + step, None]
+        gram += X.T @ weighted
+    scale = np.sqrt(np.diag(gram))
+    if not (np.isfinite(gram).all() and (scale > 0).all()):
+        return False
+    try:
+        factor = linalg.cholesky(gram / np.outer(scale, scale), check_finite=False)
+    except linalg.LinAlgError:
+        return False
+    return bool(np.diag(factor).min() >= FULL_RANK_MARGIN)
 
 
 def _separation(frame: ModelFrame) -> Separation:
@@ -234,7 +277,7 @@ def _looks_divergent(result: NewtonResult, frame: ModelFrame) -> bool:
     """Symptoms of separation: no convergence, or a term moving a linear predictor a lot."""
     if not result.converged:
         return True
-    scale = np.abs(frame.X).max(axis=0)
+    scale = np.maximum(frame.X.max(axis=0), -frame.X.min(axis=0))  # no copy of X
     contribution = np.abs(unvec(result.theta, frame.n_terms)) * scale[:, None]
     return bool(contribution.max(initial=0.0) > DIVERGENT_CONTRIBUTION)
 

@@ -103,39 +103,27 @@ def newton(
     for iteration in range(1, maxiter + 1):
         step, _ = newton_direction(current.gradient, current.hessian)
         decrement = float(current.gradient @ step)
-        step_size = 1.0
-        while True:
-            candidate_theta = theta + step_size * step
-            candidate = evaluate(candidate_theta)
-            # Accept any step that does not lower the llf beyond rounding.
-            tolerance = 1e-13 * max(1.0, abs(current.llf))
-            if np.isfinite(candidate.llf) and candidate.llf >= current.llf - tolerance:
-                break
-            step_size /= 2.0
-            if step_size < 2.0**-40:
-                candidate_theta, candidate = theta, current
-                break
+        theta, candidate, step_size = _line_search(evaluate, theta, step, current)
         change = candidate.llf - current.llf
-        theta, current = candidate_theta, candidate
-        row = {
-            "iteration": iteration,
-            "llf": current.llf,
-            "decrement": decrement,
-            "step_size": step_size,
-            "max_abs_gradient": float(np.max(np.abs(current.gradient), initial=0.0)),
-            "seconds": time.perf_counter() - start,
-        }
-        rows.append(row)
+        current = candidate
+        rows.append(_row(iteration, current, decrement, step_size, start))
         if callback is not None:
-            callback(row)
+            callback(rows[-1])
         small_change = abs(change) <= ftol * max(1.0, abs(current.llf))
         if decrement <= gtol and small_change:
             converged = True
             message = "converged"
             break
-        if step_size < 2.0**-40:
+        if step_size == 0.0:
             message = "no step increased the log-likelihood"
             break
+    return _finish(theta, current, converged, message, rows)
+
+
+def _finish(
+    theta: np.ndarray, current: Derivatives, converged: bool, message: str, rows: list[dict]
+) -> NewtonResult:
+    """The result, with convergence withdrawn at non-finite or non-definite estimates."""
     finite = bool(
         np.isfinite(theta).all()
         and np.isfinite(current.gradient).all()
@@ -148,6 +136,129 @@ def newton(
         converged, message = False, "the Hessian is not negative definite at the estimate"
     history = pd.DataFrame(rows, columns=HISTORY_COLUMNS)
     return NewtonResult(
-        theta, current.llf, current.gradient, current.hessian, converged, len(rows), history,
+        theta,
+        current.llf,
+        current.gradient,
+        current.hessian,
+        converged,
+        len(rows),
+        history,
         message,
     )
+
+
+def _line_search(
+    evaluate: Callable[[np.ndarray], Derivatives],
+    theta: np.ndarray,
+    step: np.ndarray,
+    current: Derivatives,
+) -> tuple[np.ndarray, Derivatives, float]:
+    """Halve the step until the llf does not fall beyond rounding; (theta, current, 0) if none."""
+    step_size = 1.0
+    # Accept any step that does not lower the llf beyond rounding.
+    tolerance = 1e-13 * max(1.0, abs(current.llf))
+    while step_size >= 2.0**-40:
+        candidate_theta = theta + step_size * step
+        candidate = evaluate(candidate_theta)
+        if np.isfinite(candidate.llf) and candidate.llf >= current.llf - tolerance:
+            return candidate_theta, candidate, step_size
+        step_size /= 2.0
+    return theta, current, 0.0
+
+
+def _row(iteration: int, current: Derivatives, decrement: float, step_size: float, start: float):
+    return {
+        "iteration": iteration,
+        "llf": current.llf,
+        "decrement": decrement,
+        "step_size": step_size,
+        "max_abs_gradient": float(np.max(np.abs(current.gradient), initial=0.0)),
+        "seconds": time.perf_counter() - start,
+    }
+
+
+def newton_reusing_hessian(
+    derivatives: Callable[..., Derivatives],
+    theta0: np.ndarray,
+    hessian0: np.ndarray,
+    maxiter: int = 100,
+    gtol: float = 1e-10,
+    ftol: float = 1e-10,
+    callback: Callable[[dict], None] | None = None,
+) -> NewtonResult:
+    """Newton-Raphson that re-uses a Hessian between exact evaluations, for many rows.
+
+    Steps solve ``-A step = g`` with ``A`` the last Hessian at hand -- at first
+    ``hessian0``, e.g. a subsample's Hessian scaled to the data -- so most passes
+    over the data need only the log-likelihood and gradient (a few percent of the
+    cost of a Hessian). The exact Hessian is evaluated at the current estimate when
+    the step is small (decrement <= ``gtol``), when a step was halved, or when the
+    decrement did not shrink fourfold; from there Newton converges quadratically.
+
+    Convergence is declared only where the exact Hessian was evaluated: its Newton
+    decrement is <= ``gtol``, the relative llf change of the last step is <= ``ftol``,
+    and -H is positive definite; that Hessian is returned (the covariance is its
+    inverse at the estimate). The confirming evaluation is the last history row,
+    with step size 0.
+
+    Parameters
+    ----------
+    derivatives : ``derivatives(theta, hessian)`` of a row source.
+    theta0 : starting values. hessian0 : Hessian approximation near ``theta0``.
+    maxiter, gtol, ftol, callback : as in :func:`newton`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from mnlogit.likelihood import Derivatives
+    >>> def f(t, hessian=True):
+    ...     return Derivatives(-float((t - 3.0) @ (t - 3.0)), -2 * (t - 3.0), -2 * np.eye(1))
+    >>> res = newton_reusing_hessian(f, np.zeros(1), -1.5 * np.eye(1))
+    >>> res.theta.round(8), res.converged
+    (array([3.]), True)
+    """
+    start = time.perf_counter()
+    theta = np.array(theta0, dtype=np.float64)
+    current = derivatives(theta, False)
+    if not np.isfinite(current.llf):
+        raise FloatingPointError("log-likelihood is not finite at the starting values")
+    hess, exact = hessian0, False
+    rows: list[dict] = []
+    converged, refresh = False, False
+    message = f"maximum number of iterations ({maxiter}) reached"
+    change, previous = np.inf, np.inf
+    while True:
+        step, _ = newton_direction(current.gradient, hess)
+        decrement = float(current.gradient @ step)
+        if not exact and (refresh or decrement <= gtol or decrement > previous / 4.0):
+            current = derivatives(theta, True)
+            hess, exact = current.hessian, True
+            step, _ = newton_direction(current.gradient, hess)
+            decrement = float(current.gradient @ step)
+        small_change = abs(change) <= ftol * max(1.0, abs(current.llf))
+        if exact and decrement <= gtol and small_change:
+            converged, message = True, "converged"
+            rows.append(_row(len(rows) + 1, current, decrement, 0.0, start))
+            if callback is not None:
+                callback(rows[-1])
+            break
+        if len(rows) >= maxiter:
+            break
+        new_theta, candidate, step_size = _line_search(
+            lambda t: derivatives(t, False), theta, step, current
+        )
+        if step_size == 0.0:
+            if not exact:
+                refresh = True
+                continue
+            message = "no step increased the log-likelihood"
+            break
+        change = candidate.llf - current.llf
+        theta, current, exact = new_theta, candidate, False
+        refresh, previous = step_size < 1.0, decrement
+        rows.append(_row(len(rows) + 1, current, decrement, step_size, start))
+        if callback is not None:
+            callback(rows[-1])
+    if not exact:
+        current = derivatives(theta, True)
+    return _finish(theta, current, converged, message, rows)

@@ -2,21 +2,60 @@
 
 The solver asks a row source one question -- the sums of log-likelihood,
 gradient and Hessian at a parameter vector -- and never touches the data.
-:class:`ArraySource` answers it for in-memory arrays, processing row blocks so
-that temporaries stay a few megabytes whatever the number of rows.
+:class:`ArraySource` answers it for in-memory arrays, processing row blocks of
+cache size (:func:`mnlogit.likelihood.block_products`), so temporaries stay a
+few megabytes whatever the number of rows. Large arrays are split between one
+thread per core, each running single-threaded BLAS: on a busy machine a
+multi-threaded BLAS on small blocks spins and slows down by an order of magnitude.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import numpy as np
 
-from .likelihood import Derivatives, block_derivatives
+from .likelihood import Derivatives, assemble, block_products
 from .params import unvec
 
-# Bytes of the widest per-block temporary (rows x outcomes x terms doubles).
-_BLOCK_BYTES = 8 * 2**20
+# Bytes of the GEMM operand of one row block (rows x (m + k*m*(m+1)/2) doubles):
+# small enough that a block per core stays in cache.
+_BLOCK_BYTES = 4 * 2**20
+# Rows below which BLAS keeps its own threading and no worker threads start.
+_THREAD_ROWS = 50_000
+
+
+def available_cores() -> int:
+    """Cores this process may run on.
+
+    Examples
+    --------
+    >>> available_cores() >= 1
+    True
+    """
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def single_threaded_blas() -> Any:
+    """Context limiting BLAS to one thread (a no-op without ``threadpoolctl``).
+
+    Examples
+    --------
+    >>> with single_threaded_blas():
+    ...     pass
+    """
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:
+        return contextlib.nullcontext()
+    return threadpool_limits(1, user_api="blas")
 
 
 class ArraySource:
@@ -28,6 +67,8 @@ class ArraySource:
     y : (n,) outcome codes in model order (0 = reference).
     weights : (n,) frequency weights or None.
     n_outcomes : number of outcomes J (including the reference).
+    workers : threads sharing the row blocks; default one per core for large
+        arrays (the Dask engine passes 1: it already runs one task per core).
 
     Examples
     --------
@@ -38,34 +79,75 @@ class ArraySource:
     """
 
     def __init__(
-        self, X: np.ndarray, y: np.ndarray, weights: np.ndarray | None, n_outcomes: int
+        self,
+        X: np.ndarray,
+        y: np.ndarray,
+        weights: np.ndarray | None,
+        n_outcomes: int,
+        workers: int | None = None,
     ) -> None:
         self.X = np.ascontiguousarray(X, dtype=np.float64)
         self.y = np.asarray(y, dtype=np.intp)
         self.weights = None if weights is None else np.asarray(weights, dtype=np.float64)
         self.n_outcomes = n_outcomes
         self.n_terms = self.X.shape[1]
-        per_row = 8 * max(1, (n_outcomes - 1) * self.n_terms)
+        m = n_outcomes - 1
+        per_row = 8 * max(1, m + self.n_terms * m * (m + 1) // 2)
         self.block_rows = max(256, _BLOCK_BYTES // per_row)
+        self.workers = available_cores() if workers is None else max(1, workers)
 
-    def blocks(self) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray | None]]:
-        """Yield (X, y, weights) row blocks."""
-        n = self.X.shape[0]
-        for start in range(0, n, self.block_rows):
-            stop = min(n, start + self.block_rows)
-            w = None if self.weights is None else self.weights[start:stop]
-            yield self.X[start:stop], self.y[start:stop], w
+    @property
+    def n_rows(self) -> int:
+        """Number of rows."""
+        return self.X.shape[0]
+
+    def blocks(
+        self, start: int = 0, stop: int | None = None
+    ) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray | None]]:
+        """Yield (X, y, weights) row blocks of rows ``start:stop`` (default all)."""
+        stop = self.n_rows if stop is None else stop
+        for first in range(start, stop, self.block_rows):
+            last = min(stop, first + self.block_rows)
+            w = None if self.weights is None else self.weights[first:last]
+            yield self.X[first:last], self.y[first:last], w
+
+    def subsample(self, n_rows: int, seed: int = 0) -> ArraySource:
+        """A source over ``n_rows`` rows drawn without replacement (in their original order).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> src = ArraySource(np.ones((10, 1)), np.zeros(10, int), None, 2)
+        >>> src.subsample(4).n_rows
+        4
+        """
+        rows = np.sort(np.random.default_rng(seed).choice(self.n_rows, n_rows, replace=False))
+        w = None if self.weights is None else self.weights[rows]
+        return ArraySource(self.X[rows], self.y[rows], w, self.n_outcomes)
+
+    def total_weight(self) -> float:
+        """Sum of the frequency weights (the row count when unweighted)."""
+        return float(self.n_rows if self.weights is None else self.weights.sum())
 
     def derivatives(self, theta: np.ndarray, hessian: bool = True) -> Derivatives:
         """Sums of log-likelihood, gradient and (optionally) Hessian at ``theta``."""
         coef = unvec(theta, self.n_terms)
-        llf = 0.0
-        grad = np.zeros(theta.size)
-        hess = np.zeros((theta.size, theta.size)) if hessian else None
-        for X, y, w in self.blocks():
-            part = block_derivatives(X, y, w, coef, hessian=hessian)
-            llf += part.llf
-            grad += part.gradient
-            if hessian:
-                hess += part.hessian
-        return Derivatives(llf, grad, hess)
+
+        def rows(span: tuple[int, int]) -> tuple[float, np.ndarray | None]:
+            llf, total = 0.0, None
+            for X, y, w in self.blocks(*span):
+                part, products = block_products(X, y, w, coef, hessian)
+                llf += part
+                total = products if total is None else np.add(total, products, out=total)
+            return llf, total
+
+        if self.n_rows < _THREAD_ROWS:
+            parts = [rows((0, self.n_rows))]
+        else:
+            workers = max(1, min(self.workers, self.n_rows // self.block_rows))
+            edges = np.linspace(0, self.n_rows, workers + 1).astype(int)
+            with single_threaded_blas(), ThreadPoolExecutor(workers) as pool:
+                parts = list(pool.map(rows, zip(edges[:-1], edges[1:], strict=True)))
+        products = sum(p[1] for p in parts if p[1] is not None)
+        gradient, hess = assemble(products, self.n_outcomes - 1)
+        return Derivatives(float(sum(p[0] for p in parts)), gradient, hess)

@@ -34,7 +34,8 @@ def partition_derivatives(
     -4.394449
     """
     with _one_blas_thread():
-        return ArraySource(block.X, block.y, block.w, n_outcomes).derivatives(theta, hessian)
+        source = ArraySource(block.X, block.y, block.w, n_outcomes, workers=1)
+        return source.derivatives(theta, hessian)
 
 
 def _one_blas_thread() -> Any:
