@@ -408,7 +408,7 @@ def _check_weights(w: np.ndarray) -> np.ndarray:
 def _check_scale(X: np.ndarray, names: Sequence[str], fitting: bool = True) -> None:
     """Refuse columns so large (or, in fitting, so small) that products of two columns
     in the Hessian or the linear predictors would overflow (or underflow)."""
-    largest = np.abs(X).max(axis=0, initial=0.0)
+    largest = np.maximum(X.max(axis=0, initial=0.0), -X.min(axis=0, initial=0.0))  # no copy
     bad = largest > MAX_MAGNITUDE
     if fitting:
         bad |= (largest > 0) & (largest < 1.0 / MAX_MAGNITUDE)
