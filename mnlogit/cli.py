@@ -57,6 +57,75 @@ def _run_fit(args: argparse.Namespace) -> int:
     return 0
 
 
+def _add_mnist_command(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "mnist", help="train softmax regression or the 784-100-10 network on (Fashion-)MNIST"
+    )
+    parser.add_argument("--model", choices=["mlp", "softmax"], default="mlp")
+    parser.add_argument("--hidden", type=int, default=100, help="hidden units (mlp)")
+    parser.add_argument(
+        "--activation", choices=["logistic", "tanh", "relu"], default="logistic", help="(mlp)"
+    )
+    parser.add_argument("--epochs", type=int, default=30)
+    parser.add_argument("--batch-size", type=int, default=10)
+    parser.add_argument("--lr", type=float, default=0.1, help="learning rate")
+    parser.add_argument("--momentum", type=float, default=0.0)
+    parser.add_argument("--l2", type=float, default=0.0, help="weight decay lambda (per n)")
+    parser.add_argument(
+        "--schedule",
+        default="constant",
+        choices=["constant", "cosine", "linear", "step"],
+        help="learning-rate schedule",
+    )
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--fashion", action="store_true", help="Fashion-MNIST instead of MNIST")
+    parser.add_argument("--data", default=None, help="folder with the four IDX .gz files")
+    parser.add_argument("--limit", type=int, default=None, help="train on the first N images")
+    parser.add_argument("--save", default=None, help="save the trained network (.npz)")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar or epoch lines")
+    parser.set_defaults(run=_run_mnist)
+
+
+def _run_mnist(args: argparse.Namespace) -> int:
+    from .nn import MLP, SoftmaxRegression
+
+    loader = datasets.load_fashion_mnist if args.fashion else datasets.load_mnist
+    (X, y), (X_test, y_test) = loader(args.data)
+    if args.limit is not None:
+        X, y = X[: args.limit], y[: args.limit]
+    if args.model == "mlp":
+        net = MLP(args.hidden, args.activation)
+        name = f"{X.shape[1]}-{args.hidden}-10 {args.activation} network"
+    else:
+        net = SoftmaxRegression()
+        name = "softmax regression"
+    print(f"{name} on {len(y)} {'Fashion-MNIST' if args.fashion else 'MNIST'} images")
+    history = net.fit(
+        X,
+        y,
+        epochs=args.epochs,
+        batch_size=args.batch_size,
+        lr=args.lr,
+        momentum=args.momentum,
+        l2=args.l2,
+        seed=args.seed,
+        verbose=not args.quiet,
+        validation_data=(X_test, y_test),
+        lr_schedule=args.schedule,
+    )
+    if not args.quiet:
+        print(history.to_string(index=False, float_format=lambda v: f"{v:.4f}"))
+    seconds = history["seconds"].sum()
+    print(
+        f"final test accuracy: {history['validation_accuracy'].iloc[-1]:.4f} "
+        f"({len(y_test)} test images; {seconds:.1f} s of training)"
+    )
+    if args.save:
+        net.save(args.save)
+        print(f"saved to {args.save}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``mnlogit`` command.
 
@@ -70,6 +139,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     subparsers = parser.add_subparsers(dest="command")
     _add_fit_command(subparsers)
+    _add_mnist_command(subparsers)
     return parser
 
 

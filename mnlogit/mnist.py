@@ -116,8 +116,9 @@ def find_data(name: str, path: str | Path | None = None, shipped: bool = False) 
             return found
         searched.append(str(folder))
     raise DataError(
-        f"{name} IDX files not found (searched {', '.join(searched)}); pass path= or set "
-        "$MNLOGIT_DATA" + (", or use download=True" if name == "mnist" else "")
+        f"{name} IDX files not found (searched {', '.join(searched)}); give their folder "
+        "(path= or --data) or set $MNLOGIT_DATA"
+        + (", or use download=True" if name == "mnist" else "")
     )
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import numpy as np
+
 from mnlogit.cli import main
 
 
@@ -29,3 +31,35 @@ def test_bad_input_is_one_line_and_exit_code_2(capsys):
     assert main(["fit", "nope ~ x", "--data", "iris"]) == 2
     err = capsys.readouterr().err
     assert err.startswith("mnlogit: error:") and "'nope'" in err and "Traceback" not in err
+
+
+def test_mnist_command_trains_and_reports_the_test_accuracy(tmp_path, capsys):
+    from mnlogit.datasets import load_mnist
+    from mnlogit.nn import MLP, load
+
+    path = tmp_path / "net.npz"
+    args = ["mnist", "--limit", "2000", "--epochs", "2", "--hidden", "30", "--lr", "0.2"]
+    assert main([*args, "--seed", "3", "--quiet", "--save", str(path)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "784-30-10 logistic network on 2000 MNIST images"
+    reported = float(out[1].split()[3])
+    # The same training through the API gives the accuracy the command printed.
+    (X, y), (X_test, y_test) = load_mnist()
+    net = MLP(30)
+    net.fit(X[:2000], y[:2000], epochs=2, lr=0.2, seed=3, verbose=False)
+    assert reported == round(net.score(X_test, y_test), 4)
+    np.testing.assert_array_equal(load(path).weights[0], net.weights[0])
+
+
+def test_mnist_command_softmax_prints_epoch_table(capsys):
+    assert main(["mnist", "--model", "softmax", "--limit", "1000", "--epochs", "2"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("softmax regression on 1000 MNIST images")
+    assert "validation_accuracy" in out and "final test accuracy: 0." in out
+
+
+def test_mnist_command_missing_data_is_one_line(tmp_path, capsys):
+    assert main(["mnist", "--fashion", "--data", str(tmp_path), "--epochs", "1"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("mnlogit: error:") and "fashion-mnist IDX files" in err
+    assert "Traceback" not in err
