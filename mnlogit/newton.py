@@ -15,6 +15,7 @@ import pandas as pd
 from scipy import linalg
 
 from .likelihood import Derivatives
+from .rank import definite_cholesky
 
 HISTORY_COLUMNS = ["iteration", "llf", "decrement", "step_size", "max_abs_gradient", "seconds"]
 
@@ -47,7 +48,7 @@ def newton_direction(gradient: np.ndarray, hessian: np.ndarray) -> tuple[np.ndar
     (array([0.5, 1. ]), True)
     """
     try:
-        factor = linalg.cho_factor(-hessian, lower=True, check_finite=False)
+        factor = definite_cholesky(-hessian)
         step = linalg.cho_solve(factor, gradient, check_finite=False)
         if np.all(np.isfinite(step)):
             return step, True
@@ -177,6 +178,27 @@ def _row(iteration: int, current: Derivatives, decrement: float, step_size: floa
     }
 
 
+def secant_update(hessian: np.ndarray, step: np.ndarray, change: np.ndarray) -> np.ndarray:
+    """BFGS update of a (negative definite) Hessian approximation after a step.
+
+    The updated matrix maps ``step`` to the observed gradient ``change`` and stays
+    negative definite; an update that would break that (no curvature seen) is skipped.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> H = secant_update(-np.eye(2), np.array([1.0, 0.0]), np.array([-2.0, 0.0]))
+    >>> H @ np.array([1.0, 0.0])
+    array([-2.,  0.])
+    """
+    curvature = -float(change @ step)
+    if not curvature > 0.0:
+        return hessian
+    Bs = -hessian @ step
+    # B = -H is updated as in BFGS for minimising -llf, whose gradient change is -change.
+    return hessian + np.outer(Bs, Bs) / float(step @ Bs) - np.outer(change, change) / curvature
+
+
 def newton_reusing_hessian(
     derivatives: Callable[..., Derivatives],
     theta0: np.ndarray,
@@ -254,6 +276,7 @@ def newton_reusing_hessian(
             message = "no step increased the log-likelihood"
             break
         change = candidate.llf - current.llf
+        hess = secant_update(hess, new_theta - theta, candidate.gradient - current.gradient)
         theta, current, exact = new_theta, candidate, False
         refresh, previous = step_size < 1.0, decrement
         rows.append(_row(len(rows) + 1, current, decrement, step_size, start))

@@ -12,6 +12,7 @@ multi-threaded BLAS on small blocks spins and slows down by an order of magnitud
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -25,8 +26,6 @@ from .params import unvec
 # Bytes of the GEMM operand of one row block (rows x (m + k*m*(m+1)/2) doubles):
 # small enough that a block per core stays in cache.
 _BLOCK_BYTES = 4 * 2**20
-# Rows below which BLAS keeps its own threading and no worker threads start.
-_THREAD_ROWS = 50_000
 
 
 def available_cores() -> int:
@@ -41,6 +40,12 @@ def available_cores() -> int:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
         return os.cpu_count() or 1
+
+
+@functools.cache
+def _pool(workers: int) -> ThreadPoolExecutor:
+    """A long-lived pool: starting threads on every likelihood pass costs milliseconds."""
+    return ThreadPoolExecutor(workers, thread_name_prefix="mnlogit-rows")
 
 
 def single_threaded_blas() -> Any:
@@ -141,13 +146,13 @@ class ArraySource:
                 total = products if total is None else np.add(total, products, out=total)
             return llf, total
 
-        if self.n_rows < _THREAD_ROWS:
+        if self.n_rows < 2 * self.block_rows:  # one block: BLAS as configured
             parts = [rows((0, self.n_rows))]
         else:
             workers = max(1, min(self.workers, self.n_rows // self.block_rows))
             edges = np.linspace(0, self.n_rows, workers + 1).astype(int)
-            with single_threaded_blas(), ThreadPoolExecutor(workers) as pool:
-                parts = list(pool.map(rows, zip(edges[:-1], edges[1:], strict=True)))
+            with single_threaded_blas():
+                parts = list(_pool(workers).map(rows, zip(edges[:-1], edges[1:], strict=True)))
         products = sum(p[1] for p in parts if p[1] is not None)
         gradient, hess = assemble(products, self.n_outcomes - 1)
         return Derivatives(float(sum(p[0] for p in parts)), gradient, hess)
