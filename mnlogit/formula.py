@@ -186,7 +186,7 @@ def frame_from_formula(
     _check_scale(X, exog_names)
     kept = ok.to_numpy()
     outcome = encode_outcome(y_raw[kept], lhs_code, reference)
-    w = None if w_raw is None else _check_weights(w_raw[kept])
+    w = None if w_raw is None else _check_weights(w_raw[kept], outcome)
     return ModelFrame(
         X=np.ascontiguousarray(X),
         outcome=outcome,
@@ -393,7 +393,7 @@ def _resolve_weights(weights: Any, frame: pd.DataFrame) -> np.ndarray | None:
     return array
 
 
-def _check_weights(w: np.ndarray) -> np.ndarray:
+def _check_weights(w: np.ndarray, outcome: Outcome) -> np.ndarray:
     if np.isinf(w).any():
         raise DataError(f"weights contain {int(np.isinf(w).sum())} infinite values")
     if w.max(initial=0.0) > MAX_MAGNITUDE:
@@ -402,6 +402,14 @@ def _check_weights(w: np.ndarray) -> np.ndarray:
         raise DataError(f"weights must be non-negative; {int((w < 0).sum())} are negative")
     if w.sum() <= 0:
         raise DataError("weights sum to zero: no observations to fit")
+    totals = np.bincount(outcome.codes, weights=w, minlength=outcome.n_levels)
+    empty = [outcome.model_levels[j] for j in np.flatnonzero(totals == 0)]
+    if empty:
+        # Its coefficients would diverge to -inf: the level is as absent as one without rows.
+        raise DataError(
+            f"outcome {outcome.name!r} level(s) {', '.join(map(repr, empty))} have total "
+            "weight zero; drop their rows or give them positive weights"
+        )
     return np.ascontiguousarray(w)
 
 
@@ -551,7 +559,7 @@ def frame_from_arrays(
     _check_finite(X, names)
     _check_scale(X, names)
     outcome = encode_outcome(y_raw[ok], str(name), reference)
-    w = None if w_raw is None else _check_weights(w_raw[ok])
+    w = None if w_raw is None else _check_weights(w_raw[ok], outcome)
     return ModelFrame(
         X=X,
         outcome=outcome,

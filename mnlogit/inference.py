@@ -8,6 +8,7 @@ import numpy as np
 from scipy import linalg, stats
 
 from .exceptions import MNLogitError
+from .rank import definite_cholesky
 
 
 def inverse_information(hessian: np.ndarray) -> np.ndarray:
@@ -21,7 +22,7 @@ def inverse_information(hessian: np.ndarray) -> np.ndarray:
            [0.  , 1.  ]])
     """
     try:
-        factor = linalg.cho_factor(-hessian, lower=True, check_finite=False)
+        factor = definite_cholesky(-hessian)
     except linalg.LinAlgError:
         return np.full(hessian.shape, np.nan)
     cov = linalg.cho_solve(factor, np.eye(hessian.shape[0]), check_finite=False)

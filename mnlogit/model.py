@@ -161,7 +161,7 @@ class MNLogit:
             kept = [frame.table_names.index(name) for name in frame.exog_names]
             theta0 = vec(self.start_params()[kept])
         else:
-            theta0 = vec(np.asarray(start_params, dtype=float))
+            theta0 = _checked_start(start_params, frame)
         if kind == "l2":
             evaluate = ridge_evaluator(source, lam, frame.constant_column)
         elif kind == "firth":
@@ -207,6 +207,22 @@ class MNLogit:
             shares = np.maximum(counts, 0.5) / counts.sum()
             start[constant] = np.log(shares[1:] / shares[0]) / frame.X[0, constant]
         return start
+
+
+def _checked_start(start_params: Any, frame: ModelFrame) -> np.ndarray:
+    """User starting values as theta: (k, J-1) finite numbers, or an error saying so."""
+    shape = (frame.n_terms, frame.outcome.n_levels - 1)
+    try:
+        start = np.asarray(start_params, dtype=float)
+        got = f"shape {start.shape}"
+    except (TypeError, ValueError):
+        start, got = np.full(0, np.nan), f"non-numeric {type(start_params).__name__}"
+    if start.shape != shape or not np.isfinite(start).all():
+        raise DataError(
+            f"start_params must be finite numbers of shape {shape} (design columns x "
+            f"non-reference outcomes), got {got}"
+        )
+    return vec(start)
 
 
 def _source(frame: ModelFrame) -> ArraySource:

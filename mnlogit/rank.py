@@ -96,3 +96,34 @@ def find_aliased(R: np.ndarray, tol: float = RANK_TOLERANCE) -> Aliasing:
         pairs = zip(kept, coef, strict=True)
         combinations[j] = {int(i): float(c) for i, c in pairs if abs(c) > 1e-8}
     return Aliasing(tuple(aliased), combinations)
+
+
+def definite_cholesky(matrix: np.ndarray, tol: float = RANK_TOLERANCE) -> tuple:
+    """Cholesky factor (``scipy.linalg.cho_factor``) of a positive definite matrix.
+
+    A matrix that is singular up to rounding often still factors, with a pivot of
+    rounding size; so the matrix is first scaled to unit diagonal (which makes the
+    test blind to the units of the predictors) and a pivot below ``tol`` -- the
+    rank tolerance of the design -- counts as singular: ``LinAlgError``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> definite_cholesky(np.array([[4.0, 2.0], [2.0, 3.0]]))[0].round(3)
+    array([[2.   , 2.   ],
+           [1.   , 1.414]])
+    >>> definite_cholesky(2.0 * np.ones((2, 2)))
+    Traceback (most recent call last):
+    ...
+    numpy.linalg.LinAlgError: the matrix is not positive definite (relative pivot 1.5e-08)
+    """
+    diagonal = np.diag(matrix)
+    if not (np.isfinite(diagonal).all() and (diagonal > 0).all()):
+        raise np.linalg.LinAlgError("the matrix is not positive definite (diagonal)")
+    factor = linalg.cho_factor(matrix, lower=True, check_finite=False)
+    pivots = np.abs(np.diag(factor[0])) / np.sqrt(diagonal)
+    if not pivots.min() > tol:
+        raise np.linalg.LinAlgError(
+            f"the matrix is not positive definite (relative pivot {pivots.min():.2g})"
+        )
+    return factor
