@@ -213,9 +213,10 @@ def newton_reusing_hessian(
     Steps solve ``-A step = g`` with ``A`` the last Hessian at hand -- at first
     ``hessian0``, e.g. a subsample's Hessian scaled to the data -- so most passes
     over the data need only the log-likelihood and gradient (a few percent of the
-    cost of a Hessian). The exact Hessian is evaluated at the current estimate when
-    the step is small (decrement <= ``gtol``), when a step was halved, or when the
-    decrement did not shrink fourfold; from there Newton converges quadratically.
+    cost of a Hessian); the approximation gets a BFGS update after every step. The
+    exact Hessian is evaluated at the current estimate when the approximate decrement
+    is below ``gtol**2`` (where a plain Newton fit would end up after its quadratic
+    last step), when a step was halved, or when the decrement did not shrink fourfold.
 
     Convergence is declared only where the exact Hessian was evaluated: its Newton
     decrement is <= ``gtol``, the relative llf change of the last step is <= ``ftol``,
@@ -249,10 +250,13 @@ def newton_reusing_hessian(
     converged, refresh = False, False
     message = f"maximum number of iterations ({maxiter}) reached"
     change, previous = np.inf, np.inf
+    # Gradient steps are cheap: go on to where an exact Newton step would be below
+    # rounding, so that the estimate equals a plain Newton fit's to machine precision.
+    tight = gtol * gtol
     while True:
         step, _ = newton_direction(current.gradient, hess)
         decrement = float(current.gradient @ step)
-        if not exact and (refresh or decrement <= gtol or decrement > previous / 4.0):
+        if not exact and (refresh or decrement <= tight or decrement > previous / 4.0):
             current = derivatives(theta, True)
             hess, exact = current.hessian, True
             step, _ = newton_direction(current.gradient, hess)
