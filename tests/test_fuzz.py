@@ -171,6 +171,35 @@ def test_random_frames_fit_or_raise_documented_errors(case):
         pd.testing.assert_frame_equal(data, before)
 
 
+ARRAY_VALUES = st.one_of(
+    st.floats(-4, 4), st.floats(-4, 4), st.just(np.nan), st.just(np.inf), st.just(1e150)
+)
+
+
+@FUZZ
+@given(
+    st.integers(0, 40).flatmap(
+        lambda n: st.tuples(
+            st.lists(st.sampled_from(["a", "b", "c", None]), min_size=n, max_size=n),
+            st.lists(st.lists(ARRAY_VALUES, min_size=2, max_size=2), min_size=n, max_size=n),
+            st.booleans(),
+        )
+    )
+)
+def test_array_interface_fits_or_raises_documented_errors(case):
+    labels, rows, with_constant = case
+    X = np.array(rows, dtype=float).reshape(len(rows), 2)
+    if with_constant:
+        X = np.column_stack([np.ones(len(rows)), X])
+    y = np.array(labels, dtype=object)
+    before = X.copy()
+    res = outcome_of(lambda: mnlogit.MNLogit(y, X).fit(maxiter=30))
+    np.testing.assert_array_equal(X, before)
+    if res is not None:
+        assert np.isfinite(res.params.to_numpy()).all() and np.isfinite(res.llf)
+        outcome_of(lambda: (str(res.summary()), res.tidy(), res.predict(X)))
+
+
 @st.composite
 def fitted_and_newdata(draw):
     """A sound fit on clean data, and new data with random values in its columns."""
