@@ -105,6 +105,19 @@ def load(path: str | PathLike) -> Any:
     The loaded results have no fitted data attached: pass ``data=`` to
     ``marginal_effects`` and cluster labels per row to ``with_cov_type``.
 
+    Loading never unpickles (object arrays are refused) and never runs code from
+    the file: the saved formula may only read columns and call patsy's built-ins
+    and numpy math functions, which is checked before it is evaluated.
+
+    Raises
+    ------
+    DataError
+        The file is not a saved model, or it is corrupt or tampered with (bad
+        JSON, missing entries, arrays of the wrong shape or type, a formula that
+        does more than the above); the message names the entry at fault.
+    OSError
+        The file cannot be read (e.g. ``FileNotFoundError``).
+
     Examples
     --------
     >>> import mnlogit, tempfile, os
