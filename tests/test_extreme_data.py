@@ -88,6 +88,7 @@ def test_rare_outcome_at_the_edge_is_reported_as_separated(three_outcomes):
     assert res.separation.outcomes == ("c",)
 
 
+@pytest.mark.slow
 def test_fifty_outcomes_match_statsmodels_newton():
     rng = np.random.default_rng(5)
     coef = rng.normal(scale=0.4, size=(3, 50))

@@ -149,7 +149,9 @@ def check_fit_output(res, data: pd.DataFrame) -> None:
     assert tidy["flag"].isin(["", "separated"]).all()
     text = str(res.summary())
     html = res._repr_html_()
-    assert "nan" not in text.lower() and "nan" not in html.lower()
+    others = res.summary(odds_ratios=True)
+    for rendered in (text, html, others.as_latex(), others.as_markdown()):
+        assert "nan" not in rendered.lower()
     assert "<table" in html
     probs = res.predict(data)
     assert len(probs) == len(data)
