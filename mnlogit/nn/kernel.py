@@ -10,6 +10,7 @@ velocity instead and an AXPY adds it to the weights.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -61,8 +62,8 @@ class Workspace:
     Examples
     --------
     >>> ws = Workspace([784, 100, 10], 32, np.float32)
-    >>> [a.shape for a in ws.acts]
-    [(32, 784), (32, 100), (32, 10)]
+    >>> [a.shape for a in ws.acts], ws.rows(0, 16).acts[1].shape
+    ([(32, 784), (32, 100), (32, 10)], (16, 100))
     """
 
     def __init__(self, sizes: list[int], batch: int, dtype: np.dtype) -> None:
@@ -75,8 +76,19 @@ class Workspace:
         self.predicted = np.empty(batch, np.intp)
         self.hits = np.empty(batch, bool)
         self.row_work = np.empty((batch, 1), dtype)
-        self.bias_grads = [np.empty(s, dtype) for s in sizes[1:]]
-        self.gemm, self.axpy = blas.get_blas_funcs(("gemm", "axpy"), dtype=dtype)
+        self.ones = np.ones(batch, dtype)
+        self.gemm, self.gemv, self.axpy = blas.get_blas_funcs(("gemm", "gemv", "axpy"), dtype=dtype)
+
+    def rows(self, start: int, stop: int) -> Workspace:
+        """A workspace viewing rows ``start:stop`` of this one's buffers (no copies)."""
+        view = object.__new__(Workspace)
+        view.__dict__.update(self.__dict__)
+        for name in ("acts", "deltas", "work"):
+            setattr(view, name, [a[start:stop] for a in getattr(self, name)])
+        for name in ("targets", "labels", "predicted", "hits", "row_work", "ones"):
+            setattr(view, name, getattr(self, name)[start:stop])
+        view.batch = stop - start
+        return view
 
 
 @dataclass
@@ -86,6 +98,65 @@ class StepRule:
     lr: float
     momentum: float
     decay: float  # 1 - lr * l2 / n
+
+
+def forward_backward(params: Params, ws: Workspace, activation: Activation) -> tuple[float, int]:
+    """Forward pass and back-propagated errors of the rows in ``ws``; (summed loss, hits).
+
+    Afterwards ``ws.deltas[l]`` holds d(summed loss)/d(pre-activations of layer l).
+
+    Examples
+    --------
+    >>> from mnlogit.nn.activations import get_activation
+    >>> p = Params([np.zeros((2, 2))], [np.zeros(2)])
+    >>> ws = Workspace([2, 2], 1, np.float64)
+    >>> ws.acts[0][:] = [[1.0, 0.0]]; ws.targets[:] = [[0.0, 1.0]]; ws.labels[:] = [1]
+    >>> loss, hits = forward_backward(p, ws, get_activation("logistic"))
+    >>> round(loss, 4), ws.deltas[0].tolist()
+    (0.6931, [[0.5, -0.5]])
+    """
+    acts, deltas = ws.acts, ws.deltas
+    forward(params, acts, activation)
+    logits, probs = acts[-1], deltas[-1]
+    log_softmax_inplace(logits, probs, ws.row_work)
+    loss = -float(np.vdot(ws.targets, logits))
+    np.argmax(probs, axis=1, out=ws.predicted)
+    np.equal(ws.predicted, ws.labels, out=ws.hits)
+    hits = int(np.count_nonzero(ws.hits))
+    np.subtract(probs, ws.targets, out=probs)
+    for layer in range(len(params.weights) - 1, 0, -1):
+        np.matmul(deltas[layer], params.weights[layer].T, out=deltas[layer - 1])
+        activation.backward(acts[layer], deltas[layer - 1], ws.work[layer - 1])
+    return loss, hits
+
+
+def update_weights(
+    params: Params, ws: Workspace, rule: StepRule, layer: int, rows: slice = slice(None)
+) -> None:
+    """Apply the step to the weights of ``layer`` (only its input ``rows`` if given)."""
+    w, a = params.weights[layer][rows], ws.acts[layer][:, rows]
+    alpha = -rule.lr / ws.batch
+    if rule.momentum:
+        v = params.velocities[layer][rows]
+        ws.gemm(alpha, ws.deltas[layer].T, a.T, rule.momentum, v.T, trans_b=1, overwrite_c=1)
+        if rule.decay != 1.0:
+            ws.axpy(w.reshape(-1), v.reshape(-1), a=rule.decay - 1.0)
+        ws.axpy(v.reshape(-1), w.reshape(-1))
+    else:
+        ws.gemm(alpha, ws.deltas[layer].T, a.T, rule.decay, w.T, trans_b=1, overwrite_c=1)
+
+
+def update_biases(params: Params, ws: Workspace, rule: StepRule) -> None:
+    """Apply the step to every bias: the gradients are the column sums delta' 1 (GEMV)."""
+    alpha = -rule.lr / ws.batch
+    for delta, b, vb in zip(
+        ws.deltas, params.biases, params.bias_velocities or ws.deltas, strict=True
+    ):
+        if rule.momentum:
+            ws.gemv(alpha, delta.T, ws.ones, rule.momentum, vb, overwrite_y=1)
+            ws.axpy(vb, b)
+        else:
+            ws.gemv(alpha, delta.T, ws.ones, 1.0, b, overwrite_y=1)
 
 
 def sgd_step(
@@ -100,39 +171,95 @@ def sgd_step(
     >>> ws = Workspace([2, 2], 1, np.float64)
     >>> ws.acts[0][:] = [[1.0, 0.0]]; ws.targets[:] = [[0.0, 1.0]]; ws.labels[:] = [1]
     >>> loss, hits = sgd_step(p, ws, StepRule(1.0, 0.0, 1.0), get_activation("logistic"))
-    >>> round(loss, 4), p.weights[0].tolist(), p.biases[0].tolist()
-    (0.6931, [[-0.5, 0.5], [0.0, 0.0]], [-0.5, 0.5])
+    >>> p.weights[0].tolist(), p.biases[0].tolist()
+    ([[-0.5, 0.5], [0.0, 0.0]], [-0.5, 0.5])
     """
-    gemm, axpy = ws.gemm, ws.axpy
-    acts, deltas = ws.acts, ws.deltas
-    forward(params, acts, activation)
-    logits, probs = acts[-1], deltas[-1]
-    log_softmax_inplace(logits, probs, ws.row_work)
-    loss = -float(np.vdot(ws.targets, logits))
-    np.argmax(probs, axis=1, out=ws.predicted)
-    np.equal(ws.predicted, ws.labels, out=ws.hits)
-    hits = int(np.count_nonzero(ws.hits))
-    np.subtract(probs, ws.targets, out=probs)  # d(summed loss)/d(logits)
+    result = forward_backward(params, ws, activation)
+    for layer in range(len(params.weights)):
+        update_weights(params, ws, rule, layer)
+    update_biases(params, ws, rule)
+    return result
 
-    alpha = -rule.lr / ws.batch
-    momentum = rule.momentum
-    for layer in range(len(params.weights) - 1, -1, -1):
-        w, b, delta = params.weights[layer], params.biases[layer], deltas[layer]
-        if layer > 0:  # propagate with the weights before their update
-            np.matmul(delta, w.T, out=deltas[layer - 1])
-            activation.backward(acts[layer], deltas[layer - 1], ws.work[layer - 1])
-        grad_b = ws.bias_grads[layer]
-        np.sum(delta, axis=0, out=grad_b)
-        if momentum:
-            v, vb = params.velocities[layer], params.bias_velocities[layer]
-            gemm(alpha, delta.T, acts[layer].T, momentum, v.T, trans_b=1, overwrite_c=1)
-            if rule.decay != 1.0:
-                axpy(w.reshape(-1), v.reshape(-1), a=rule.decay - 1.0)
-            axpy(v.reshape(-1), w.reshape(-1))
-            np.multiply(vb, momentum, out=vb)
-            axpy(grad_b, vb, a=alpha)
-            axpy(vb, b)
-        else:
-            gemm(alpha, delta.T, acts[layer].T, rule.decay, w.T, trans_b=1, overwrite_c=1)
-            axpy(grad_b, b, a=alpha)
-    return loss, hits
+
+class TwoThreadStep:
+    """SGD steps of one workspace split over this thread and a helper thread.
+
+    Both threads meet at a barrier twice a step: after the forward/backward pass
+    (rows split in halves) and after the updates (the first layer's weights split
+    by input rows; the other layers and the biases in this thread). Use as a
+    context manager; ``step(rule)`` replaces ``sgd_step`` for this workspace.
+
+    Examples
+    --------
+    >>> from mnlogit.nn.activations import get_activation
+    >>> rng = np.random.default_rng(0)
+    >>> p = Params([rng.normal(size=(6, 4)), rng.normal(size=(4, 3))], [np.zeros(4), np.zeros(3)])
+    >>> q = Params([w.copy() for w in p.weights], [b.copy() for b in p.biases])
+    >>> ws, act = Workspace([6, 4, 3], 8, np.float64), get_activation("tanh")
+    >>> ws.acts[0][:] = rng.normal(size=(8, 6)); ws.labels[:] = np.arange(8) % 3
+    >>> ws.targets[:] = np.eye(3)[ws.labels]
+    >>> serial = sgd_step(p, ws, StepRule(0.1, 0.0, 1.0), act)
+    >>> with TwoThreadStep(q, ws, act) as two:
+    ...     threaded = two.step(StepRule(0.1, 0.0, 1.0))
+    >>> np.allclose(threaded, serial), np.allclose(p.weights[0], q.weights[0], atol=1e-14)
+    (True, True)
+    """
+
+    def __init__(self, params: Params, ws: Workspace, activation: Activation) -> None:
+        self.params, self.ws, self.activation = params, ws, activation
+        half = ws.batch // 2
+        self.halves = (ws.rows(0, half), ws.rows(half, ws.batch))
+        n_inputs = params.weights[0].shape[0]
+        self.inputs = (slice(0, n_inputs // 2), slice(n_inputs // 2, None))
+        self.barrier = threading.Barrier(2)
+        self.rule: StepRule | None = None
+        self.helper_result: tuple[float, int] = (0.0, 0)
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._helper, daemon=True)
+
+    def __enter__(self) -> TwoThreadStep:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.rule = None  # tells the helper to stop
+        try:
+            self.barrier.wait()
+        except threading.BrokenBarrierError:
+            pass
+        self.thread.join()
+
+    def _helper(self) -> None:
+        try:
+            while True:
+                self.barrier.wait()
+                rule = self.rule
+                if rule is None:
+                    return
+                self.helper_result = forward_backward(self.params, self.halves[1], self.activation)
+                self.barrier.wait()
+                update_weights(self.params, self.ws, rule, 0, self.inputs[1])
+        except threading.BrokenBarrierError:
+            return
+        except BaseException as err:  # handed to the main thread
+            self.error = err
+            self.barrier.abort()
+
+    def step(self, rule: StepRule) -> tuple[float, int]:
+        """One SGD step on the minibatch loaded in the workspace; (summed loss, hits)."""
+        self.rule = rule
+        try:
+            self.barrier.wait()
+            loss, hits = forward_backward(self.params, self.halves[0], self.activation)
+            self.barrier.wait()
+        except threading.BrokenBarrierError:
+            raise self.error from None
+        except BaseException:
+            self.barrier.abort()
+            raise
+        update_weights(self.params, self.ws, rule, 0, self.inputs[0])
+        for layer in range(1, len(self.params.weights)):
+            update_weights(self.params, self.ws, rule, layer)
+        update_biases(self.params, self.ws, rule)
+        other_loss, other_hits = self.helper_result
+        return loss + other_loss, hits + other_hits

@@ -9,8 +9,10 @@ epoch loop, evaluation and persistence.
 from __future__ import annotations
 
 import contextlib
+import functools
+import os
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,13 +21,16 @@ import pandas as pd
 
 from ..exceptions import MNLogitError
 from ..likelihood import log_softmax_inplace
-from .activations import get_activation
+from .activations import Activation, get_activation
 from .checks import check_features, check_labels
-from .kernel import Params, StepRule, Workspace, forward, sgd_step
+from .kernel import Params, StepRule, TwoThreadStep, Workspace, forward, sgd_step
 from .progress import Progress
 from .schedules import Schedule, get_schedule
 
 EVAL_BLOCK = 4096  # rows per forward block when predicting
+# From this minibatch size on, a step is split over two threads (see kernel.TwoThreadStep);
+# below it the two barrier waits per step cost more than the halved work saves.
+THREADS_MIN_BATCH = 64
 
 
 @contextlib.contextmanager
@@ -40,6 +45,38 @@ def _one_blas_thread() -> Iterator[None]:
         return
     with threadpool_limits(limits=1, user_api="blas"):
         yield
+
+
+def _epoch(
+    X: np.ndarray,
+    targets: np.ndarray,
+    labels: np.ndarray,
+    order: np.ndarray,
+    spaces: list[Workspace],
+    steps: list[Callable[[StepRule], tuple[float, int]]],
+    rule: StepRule,
+    progress: Progress,
+) -> tuple[float, int]:
+    """One pass over the data in the given order; (summed loss, hits)."""
+    n, size = X.shape[0], spaces[0].batch
+    report_every = max(1, -(-n // size) // 50)
+    loss, hits = 0.0, 0
+    # Overflow only happens when training diverges, which the caller reports.
+    with _one_blas_thread(), np.errstate(over="ignore", invalid="ignore"):
+        for count, first in enumerate(range(0, n, size), 1):
+            idx = order[first : first + size]
+            which = 0 if idx.shape[0] == size else -1
+            ws = spaces[which]
+            np.take(X, idx, axis=0, out=ws.acts[0])
+            np.take(targets, idx, axis=0, out=ws.targets)
+            np.take(labels, idx, out=ws.labels)
+            batch_loss, batch_hits = steps[which](rule)
+            loss += batch_loss
+            hits += batch_hits
+            if count % report_every == 0:
+                progress.advance(report_every)
+        progress.advance(count % report_every)
+    return loss, hits
 
 
 class Network:
@@ -186,34 +223,25 @@ class Network:
         if rest:
             spaces.append(Workspace(sizes, rest, self.dtype))
         activation = get_activation(self.activation)
-        n_batches = full + (rest > 0)
-        progress = Progress(verbose, epochs, n_batches)
-        report_every = max(1, n_batches // 50)
+        progress = Progress(verbose, epochs, full + (rest > 0))
         rows = []
-        try:
+        with contextlib.ExitStack() as stack:
+            stack.callback(progress.close)
+            steps = [self._stepper(ws, activation, stack) for ws in spaces]
             for epoch in range(epochs):
                 rate = lr * float(schedule(epoch, epochs))
                 rule = StepRule(rate, momentum, 1.0 - rate * l2 / n)
-                order = rng.permutation(n)
                 progress.start_epoch(epoch)
                 start = time.perf_counter()
-                loss = 0.0
-                hits = 0
-                # Overflow only happens when training diverges, which is reported below.
-                with _one_blas_thread(), np.errstate(over="ignore", invalid="ignore"):
-                    for first in range(0, n, batch_size):
-                        idx = order[first : first + batch_size]
-                        ws = spaces[0] if idx.shape[0] == spaces[0].batch else spaces[-1]
-                        np.take(X, idx, axis=0, out=ws.acts[0])
-                        np.take(targets, idx, axis=0, out=ws.targets)
-                        np.take(labels, idx, out=ws.labels)
-                        batch_loss, batch_hits = sgd_step(params, ws, rule, activation)
-                        loss += batch_loss
-                        hits += batch_hits
-                        if (first // batch_size) % report_every == report_every - 1:
-                            progress.advance(report_every)
+                loss, hits = _epoch(
+                    X, targets, labels, rng.permutation(n), spaces, steps, rule, progress
+                )
                 seconds = time.perf_counter() - start
-                progress.advance(n_batches % report_every)
+                if not np.isfinite(loss):
+                    raise MNLogitError(
+                        f"training diverged in epoch {epoch + 1} (loss {loss}); lower lr "
+                        f"(now {rate:g})"
+                    )
                 row = {
                     "epoch": epoch + 1,
                     "lr": rate,
@@ -223,22 +251,22 @@ class Network:
                     "validation_accuracy": np.nan,
                     "seconds": seconds,
                 }
-                if not np.isfinite(loss):
-                    raise MNLogitError(
-                        f"training diverged in epoch {epoch + 1} (loss {loss}); lower lr "
-                        f"(now {rate:g})"
-                    )
                 text = f"loss {row['train_loss']:.4f}, accuracy {row['train_accuracy']:.4f}"
                 if validation is not None:
                     row["validation_loss"], row["validation_accuracy"] = self._evaluate(*validation)
                     text += f", validation accuracy {row['validation_accuracy']:.4f}"
                 progress.epoch_done(f"{text} ({seconds:.2f} s)")
                 rows.append(row)
-        finally:
-            progress.close()
         params.velocities, params.bias_velocities = [], []
         self.history_ = pd.DataFrame(rows)
         return self.history_
+
+    def _stepper(
+        self, ws: Workspace, activation: Activation, stack: contextlib.ExitStack
+    ) -> Callable[[StepRule], tuple[float, int]]:
+        if ws.batch >= THREADS_MIN_BATCH and (os.cpu_count() or 1) > 1:
+            return stack.enter_context(TwoThreadStep(self.params, ws, activation)).step
+        return functools.partial(sgd_step, self.params, ws, activation=activation)
 
     # -- evaluation ----------------------------------------------------------------
     def _log_proba(self, X: np.ndarray) -> Iterator[np.ndarray]:
@@ -248,7 +276,8 @@ class Network:
         for first in range(0, X.shape[0], EVAL_BLOCK):
             block = X[first : first + EVAL_BLOCK]
             acts = [block] + [np.empty((block.shape[0], s), self.dtype) for s in sizes[1:]]
-            forward(params, acts, activation)
+            with np.errstate(over="ignore"):  # exp(-z) = inf in the logistic is fine
+                forward(params, acts, activation)
             probs = np.empty_like(acts[-1])
             log_softmax_inplace(acts[-1], probs, np.empty((block.shape[0], 1), self.dtype))
             yield acts[-1]
