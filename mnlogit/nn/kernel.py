@@ -107,13 +107,15 @@ def forward_backward(params: Params, ws: Workspace, activation: Activation) -> t
 
     Examples
     --------
+    Softmax regression with zero weights: every class has probability 1/3.
+
     >>> from mnlogit.nn.activations import get_activation
-    >>> p = Params([np.zeros((2, 2))], [np.zeros(2)])
-    >>> ws = Workspace([2, 2], 1, np.float64)
-    >>> ws.acts[0][:] = [[1.0, 0.0]]; ws.targets[:] = [[0.0, 1.0]]; ws.labels[:] = [1]
-    >>> loss, hits = forward_backward(p, ws, get_activation("logistic"))
-    >>> round(loss, 4), ws.deltas[0].tolist()
-    (0.6931, [[0.5, -0.5]])
+    >>> ws = Workspace([1, 3], 2, np.float64)
+    >>> ws.acts[0][:] = 1.0; ws.labels[:] = [0, 2]; ws.targets[:] = np.eye(3)[[0, 2]]
+    >>> loss, hits = forward_backward(Params([np.zeros((1, 3))], [np.zeros(3)]), ws,
+    ...                               get_activation("logistic"))
+    >>> bool(np.isclose(loss, 2 * np.log(3))), ws.deltas[0].round(3).tolist()
+    (True, [[-0.667, 0.333, 0.333], [0.333, 0.333, -0.667]])
     """
     acts, deltas = ws.acts, ws.deltas
     forward(params, acts, activation)
