@@ -23,7 +23,7 @@ RECIPES = {
     "softmax, cosine lr": (
         SoftmaxRegression,
         {"epochs": 15, "lr": 0.1, "lr_schedule": "cosine"},
-        [0],
+        [0, 1, 2],
     ),
     "MLP, plain SGD (PyTorch reference recipe)": (MLP, {"epochs": 30, "lr": 0.1}, [0]),
     "MLP, Nielsen's L2 recipe": (MLP, {"epochs": 30, "lr": 0.5, "l2": 5.0}, [0]),
