@@ -47,24 +47,19 @@ def core_rows():
             table_difference(res, case, "bse"),
             max_rel(res.llf, case["llf"]),
         )
-    logit = core["statsmodels_logit"]
-    res = mnlogit.fit(logit["formula"], mnlogit.datasets.load_anes96())
-    yield (
-        f"statsmodels {version} `Logit` (K = 2)",
-        "anes96 vote",
-        table_difference(res, logit, "params"),
-        table_difference(res, logit, "bse"),
-        max_rel(res.llf, logit["llf"]),
-    )
-    stata = core["stata_anes96"]
-    res = mnlogit.fit(stata["formula"], mnlogit.datasets.load_anes96())
-    yield (
-        "Stata 11 `mlogit` (kept by statsmodels)",
-        "anes96",
-        table_difference(res, stata, "params"),
-        table_difference(res, stata, "bse"),
-        max_rel(res.llf, stata["llf"]),
-    )
+    for key, label, data_name in [
+        ("statsmodels_logit", f"statsmodels {version} `Logit` (K = 2)", "anes96 vote"),
+        ("stata_anes96", "Stata 11 `mlogit` (kept by statsmodels)", "anes96"),
+    ]:
+        case = core[key]
+        res = mnlogit.fit(case["formula"], mnlogit.datasets.load_anes96())
+        yield (
+            label,
+            data_name,
+            table_difference(res, case, "params"),
+            table_difference(res, case, "bse"),
+            max_rel(res.llf, case["llf"]),
+        )
 
 
 def r_rows():

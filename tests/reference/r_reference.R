@@ -80,22 +80,25 @@ fit_vglm <- function(case, formula, data, reference, factors, weights = NULL) {
            vcov(fit), as.numeric(logLik(fit)), nobs)
 }
 
+# nnet and brglm2 both give coef() as outcomes x terms and label vcov() "outcome:term".
+emit_outcome_major <- function(case, software, fit, data, factors, weights) {
+  coefs <- t(coef(fit))
+  rownames(coefs) <- patsy_names(rownames(coefs), factors, data)
+  labels <- colnames(vcov(fit))
+  outcomes <- sub(":.*", "", labels)
+  terms <- patsy_names(sub("^[^:]*:", "", labels), factors, data)
+  nobs <- if (is.null(weights)) nrow(data) else sum(data[[weights]])
+  emit_fit(case, software, coefs, list(term = terms, outcome = outcomes), vcov(fit),
+           as.numeric(logLik(fit)), nobs)
+}
+
 fit_nnet <- function(case, formula, data, reference, factors, weights = NULL) {
   outcome <- all.vars(formula)[1]
   data[[outcome]] <- relevel(data[[outcome]], ref = reference)
   args <- list(formula, data = data, Hess = TRUE, trace = FALSE, maxit = 10000,
                reltol = 1e-14)
   if (!is.null(weights)) args$weights <- data[[weights]]
-  fit <- do.call(multinom, args)
-  coefs <- t(coef(fit))
-  if (is.null(dim(coefs)) || ncol(coefs) == 1) stop("binary outcome not expected")
-  rownames(coefs) <- patsy_names(rownames(coefs), factors, data)
-  labels <- colnames(vcov(fit))  # "outcome:term"
-  outcomes <- sub(":.*", "", labels)
-  terms <- patsy_names(sub("^[^:]*:", "", labels), factors, data)
-  nobs <- if (is.null(weights)) nrow(data) else sum(data[[weights]])
-  emit_fit(case, "nnet", coefs, list(term = terms, outcome = outcomes), vcov(fit),
-           as.numeric(logLik(fit)), nobs)
+  emit_outcome_major(case, "nnet", do.call(multinom, args), data, factors, weights)
 }
 
 fit_firth <- function(case, formula, data, reference, factors, weights = NULL) {
@@ -109,14 +112,7 @@ fit_firth <- function(case, formula, data, reference, factors, weights = NULL) {
     brmultinom(formula, data = data, weights = .w, ref = 1, type = "AS_mean",
                control = list(epsilon = 1e-12, maxit = 500))
   }
-  coefs <- t(coef(fit))  # terms x outcomes
-  rownames(coefs) <- patsy_names(rownames(coefs), factors, data)
-  labels <- colnames(vcov(fit))  # "outcome:term"
-  outcomes <- sub(":.*", "", labels)
-  terms <- patsy_names(sub("^[^:]*:", "", labels), factors, data)
-  nobs <- if (is.null(weights)) nrow(data) else sum(data[[weights]])
-  emit_fit(case, "brglm2", coefs, list(term = terms, outcome = outcomes), vcov(fit),
-           as.numeric(logLik(fit)), nobs)
+  emit_outcome_major(case, "brglm2", fit, data, factors, weights)
 }
 
 alligators <- read.csv("datasets/alligator59.csv", stringsAsFactors = TRUE)
