@@ -3,9 +3,11 @@
 Same network (784-100-10, logistic hidden layer, softmax/cross-entropy output), same
 data (the 60,000 MNIST training images), same optimiser (plain minibatch SGD, lr 0.1,
 reshuffled every epoch), same batch sizes. PyTorch runs with 2 threads (the machine's
-cores); mnlogit's minibatch loop pins BLAS to one thread. Each framework's epochs
-alternate per batch size so both see the same machine load, and the median epoch
-time is reported. Run: ``python benchmarks/bench_nn_speed.py [--epochs 3]``.
+cores; the baseline) and, for information, with 1 thread; mnlogit pins BLAS to one
+thread and splits minibatches of 64 or more over two Python threads. The frameworks
+alternate per round so both see the same machine load; the median epoch time is
+reported, with the load average before and after.
+Run: ``python benchmarks/bench_nn_speed.py [--epochs 3]``.
 Needs the ``bench`` extra (``pip install torch==2.13.0``, a CPU build).
 """
 
@@ -21,9 +23,12 @@ import mnlogit
 from mnlogit.nn import MLP
 
 
-def torch_epoch_seconds(X, y, batch_size: int, epochs: int, seed: int) -> list[float]:
+def torch_epoch_seconds(
+    X, y, batch_size: int, epochs: int, seed: int, threads: int = 2
+) -> list[float]:
     import torch
 
+    torch.set_num_threads(threads)
     torch.manual_seed(seed)
     net = torch.nn.Sequential(
         torch.nn.Linear(784, 100), torch.nn.Sigmoid(), torch.nn.Linear(100, 10)
@@ -59,9 +64,10 @@ def main() -> None:
     parser.add_argument("--batch-sizes", type=int, nargs="+", default=[10, 32, 128])
     args = parser.parse_args()
 
+    import os
+
     import torch
 
-    torch.set_num_threads(2)
     (X, y), _ = mnlogit.datasets.load_mnist()
     y = y.astype(np.int64)
     print(
@@ -71,15 +77,17 @@ def main() -> None:
     # One untimed epoch each, so first-call costs (thread pools, caches) are not counted.
     torch_epoch_seconds(X[:6000], y[:6000], 10, 1, 0)
     ours_epoch_seconds(X[:6000], y[:6000], 10, 1, 0)
-    print("| batch | mnlogit.nn s/epoch | PyTorch s/epoch | ratio |")
-    print("|---:|---:|---:|---:|")
+    print("| batch | mnlogit.nn s/epoch | PyTorch 2 threads | ratio | PyTorch 1 thread | ratio |")
+    print("|---:|---:|---:|---:|---:|---:|")
     for batch in args.batch_sizes:
-        ours, theirs = [], []
+        ours, two, one = [], [], []
         for r in range(args.rounds):
             ours += ours_epoch_seconds(X, y, batch, args.epochs, r)
-            theirs += torch_epoch_seconds(X, y, batch, args.epochs, r)
-        a, b = statistics.median(ours), statistics.median(theirs)
-        print(f"| {batch} | {a:.3f} | {b:.3f} | {a / b:.2f} |", flush=True)
+            two += torch_epoch_seconds(X, y, batch, args.epochs, r, threads=2)
+            one += torch_epoch_seconds(X, y, batch, args.epochs, r, threads=1)
+        a, b, c = (statistics.median(t) for t in (ours, two, one))
+        print(f"| {batch} | {a:.3f} | {b:.3f} | {a / b:.2f} | {c:.3f} | {a / c:.2f} |", flush=True)
+    print(f"load average after: {os.getloadavg()[0]:.1f}")
 
 
 if __name__ == "__main__":
