@@ -195,6 +195,8 @@ def wald_test(
     theta = np.asarray(results._theta)
     diff = R @ theta - np.broadcast_to(np.asarray(value, dtype=float), (R.shape[0],))
     middle = R @ np.asarray(results._cov) @ R.T
+    if not np.isfinite(middle).all():
+        raise MNLogitError(f"no Wald test of {words}: {_no_covariance_reason(results)}")
     rank = int(np.linalg.matrix_rank(R))
     # pinv handles redundant restrictions; with full rank it equals the inverse.
     statistic = float(diff @ np.linalg.pinv(middle, hermitian=True) @ diff)
@@ -220,6 +222,8 @@ def anova(results: Any) -> pd.DataFrame:
     else:
         constant = frame.constant_column
         terms = [n for i, n in enumerate(results.exog_names) if i != constant]
+    if not np.isfinite(np.asarray(results._cov)).all():
+        raise MNLogitError(f"no Wald tests of the terms: {_no_covariance_reason(results)}")
     rows = []
     for term in terms:
         try:
@@ -230,6 +234,22 @@ def anova(results: Any) -> pd.DataFrame:
     table = pd.DataFrame(rows, columns=["term", "df", "chi2", "p_value"]).set_index("term")
     table.attrs["cov_type"] = results.cov_type
     return table
+
+
+def _no_covariance_reason(results: Any) -> str:
+    """Why the covariance is missing, and what to do instead."""
+    separation = getattr(results, "separation", None)
+    if separation is not None and separation.separated:
+        outcomes = ", ".join(map(repr, separation.outcomes))
+        return (
+            f"the coefficients of outcome(s) {outcomes} are infinite (perfect separation), so "
+            "they have no standard errors; refit with penalty='firth' for finite estimates "
+            "and valid tests, or compare nested fits with lr_test"
+        )
+    return (
+        "the covariance matrix is not available because the Hessian is singular at the "
+        "estimate (the fit did not converge; see its ConvergenceWarning)"
+    )
 
 
 def lr_test(restricted: Any, full: Any) -> TestResult:

@@ -126,3 +126,15 @@ def test_bad_term_names_the_known_terms(fitted):
         fitted.wald_test("write", outcomes=["honors"])
     with pytest.raises(MNLogitError, match="has no coefficients"):
         fitted.wald_test("write", outcomes=["academic"])
+
+
+def test_separated_fit_refuses_wald_tests_and_says_why(iris):
+    """Infinite estimates have no covariance: a named error, not a NaN statistic."""
+    with pytest.warns(mnlogit.PerfectSeparationWarning):
+        res = mnlogit.fit("Species ~ Sepal_Length + Sepal_Width", iris)
+    with pytest.raises(mnlogit.MNLogitError, match="perfect separation.*penalty='firth'"):
+        res.wald_test("Sepal_Length")
+    with pytest.raises(mnlogit.MNLogitError, match="'versicolor', 'virginica' are infinite"):
+        res.anova()
+    firth = mnlogit.fit("Species ~ Sepal_Length + Sepal_Width", iris, penalty="firth")
+    assert np.isfinite(firth.anova()["chi2"]).all()
