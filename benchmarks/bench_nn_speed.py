@@ -71,8 +71,8 @@ def main() -> None:
     (X, y), _ = mnlogit.datasets.load_mnist()
     y = y.astype(np.int64)
     print(
-        f"torch {torch.__version__}, numpy {np.__version__}, {torch.get_num_threads()} "
-        f"torch threads; {args.epochs} epochs x {args.rounds} rounds per batch size"
+        f"torch {torch.__version__}, numpy {np.__version__}; {args.epochs} epoch(s) x "
+        f"{args.rounds} rounds per batch size; load average {os.getloadavg()[0]:.1f}"
     )
     # One untimed epoch each, so first-call costs (thread pools, caches) are not counted.
     torch_epoch_seconds(X[:6000], y[:6000], 10, 1, 0)
