@@ -29,8 +29,8 @@ RECIPES = {
     "MLP, Nielsen's L2 recipe": (MLP, {"epochs": 30, "lr": 0.5, "l2": 5.0}, [0]),
     "MLP, improved: momentum + L2 + cosine lr": (
         MLP,
-        {"epochs": 30, "lr": 0.1, "momentum": 0.9, "l2": 5.0, "lr_schedule": "cosine"},
-        [0, 1, 2],
+        {"epochs": 40, "lr": 0.1, "momentum": 0.9, "l2": 3.0, "lr_schedule": "cosine"},
+        [0, 1, 2, 3, 4],
     ),
 }
 
