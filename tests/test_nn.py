@@ -162,6 +162,21 @@ def test_same_seed_same_weights_different_seed_different(mnist):
     assert not np.array_equal(runs[0][0].weights[0], runs[2][0].weights[0])
 
 
+def test_two_thread_steps_are_reproducible_and_match_the_serial_steps(mnist, monkeypatch):
+    import mnlogit.nn.network as network
+
+    (X, y), _ = mnist
+    runs = []
+    for threads_from in (64, 64, 10**9):  # 10**9: every step in one thread
+        monkeypatch.setattr(network, "THREADS_MIN_BATCH", threads_from)
+        net = MLP(20, dtype=np.float64)
+        net.fit(X[:1000], y[:1000], epochs=2, batch_size=100, momentum=0.5, seed=1, verbose=False)
+        runs.append(net.weights + net.biases)
+    for a, b, serial in zip(*runs, strict=True):
+        np.testing.assert_array_equal(a, b)
+        np.testing.assert_allclose(a, serial, rtol=1e-10, atol=1e-12)
+
+
 def test_input_is_not_modified(mnist):
     (X, y), _ = mnist
     Xs, ys = X[:100].copy(), y[:100].copy()

@@ -92,6 +92,22 @@ class Workspace:
 
 
 @dataclass
+class Batches:
+    """The training data a step draws its minibatch rows from."""
+
+    X: np.ndarray  # (n, p) features
+    targets: np.ndarray  # (n, K) one-hot labels
+    labels: np.ndarray  # (n,) labels
+
+
+def load_batch(ws: Workspace, data: Batches, idx: np.ndarray) -> None:
+    """Gather the rows ``idx`` of the data into the workspace buffers."""
+    np.take(data.X, idx, axis=0, out=ws.acts[0])
+    np.take(data.targets, idx, axis=0, out=ws.targets)
+    np.take(data.labels, idx, out=ws.labels)
+
+
+@dataclass
 class StepRule:
     """The update of one epoch: rate, momentum and weight-decay factor."""
 
@@ -186,10 +202,13 @@ def sgd_step(
 class TwoThreadStep:
     """SGD steps of one workspace split over this thread and a helper thread.
 
-    Both threads meet at a barrier twice a step: after the forward/backward pass
-    (rows split in halves) and after the updates (the first layer's weights split
-    by input rows; the other layers and the biases in this thread). Use as a
-    context manager; ``step(rule)`` replaces ``sgd_step`` for this workspace.
+    Both threads meet at a barrier twice a step: before it (each then gathers and
+    runs the forward/backward pass of its half of the minibatch rows) and between
+    the passes and the updates (the first layer's weights split by input rows; the
+    other layers and the biases in this thread). A thread only reads the other's
+    rows after the second barrier, and only overwrites them after the next first
+    one. Use as a context manager; ``step(rule, idx)`` loads the rows ``idx`` of
+    ``data`` and makes one SGD step.
 
     Examples
     --------
@@ -201,20 +220,24 @@ class TwoThreadStep:
     >>> ws.acts[0][:] = rng.normal(size=(8, 6)); ws.labels[:] = np.arange(8) % 3
     >>> ws.targets[:] = np.eye(3)[ws.labels]
     >>> serial = sgd_step(p, ws, StepRule(0.1, 0.0, 1.0), act)
-    >>> with TwoThreadStep(q, ws, act) as two:
-    ...     threaded = two.step(StepRule(0.1, 0.0, 1.0))
+    >>> data = Batches(ws.acts[0].copy(), ws.targets.copy(), ws.labels.copy())
+    >>> with TwoThreadStep(q, ws, act, data) as two:
+    ...     threaded = two.step(StepRule(0.1, 0.0, 1.0), np.arange(8))
     >>> np.allclose(threaded, serial), np.allclose(p.weights[0], q.weights[0], atol=1e-14)
     (True, True)
     """
 
-    def __init__(self, params: Params, ws: Workspace, activation: Activation) -> None:
-        self.params, self.ws, self.activation = params, ws, activation
+    def __init__(
+        self, params: Params, ws: Workspace, activation: Activation, data: Batches
+    ) -> None:
+        self.params, self.ws, self.activation, self.data = params, ws, activation, data
         half = ws.batch // 2
         self.halves = (ws.rows(0, half), ws.rows(half, ws.batch))
         n_inputs = params.weights[0].shape[0]
         self.inputs = (slice(0, n_inputs // 2), slice(n_inputs // 2, None))
         self.barrier = threading.Barrier(2)
         self.rule: StepRule | None = None
+        self.idx = np.arange(0)
         self.helper_result: tuple[float, int] = (0.0, 0)
         self.error: BaseException | None = None
         self.thread = threading.Thread(target=self._helper, daemon=True)
@@ -238,7 +261,9 @@ class TwoThreadStep:
                 rule = self.rule
                 if rule is None:
                     return
-                self.helper_result = forward_backward(self.params, self.halves[1], self.activation)
+                half = self.halves[1]
+                load_batch(half, self.data, self.idx[self.ws.batch - half.batch :])
+                self.helper_result = forward_backward(self.params, half, self.activation)
                 self.barrier.wait()
                 update_weights(self.params, self.ws, rule, 0, self.inputs[1])
         except threading.BrokenBarrierError:
@@ -247,12 +272,14 @@ class TwoThreadStep:
             self.error = err
             self.barrier.abort()
 
-    def step(self, rule: StepRule) -> tuple[float, int]:
-        """One SGD step on the minibatch loaded in the workspace; (summed loss, hits)."""
-        self.rule = rule
+    def step(self, rule: StepRule, idx: np.ndarray) -> tuple[float, int]:
+        """One SGD step on the data rows ``idx``; (summed loss, hits)."""
+        self.rule, self.idx = rule, idx
+        half = self.halves[0]
         try:
             self.barrier.wait()
-            loss, hits = forward_backward(self.params, self.halves[0], self.activation)
+            load_batch(half, self.data, idx[: half.batch])
+            loss, hits = forward_backward(self.params, half, self.activation)
             self.barrier.wait()
         except threading.BrokenBarrierError:
             raise self.error from None

@@ -9,7 +9,6 @@ epoch loop, evaluation and persistence.
 from __future__ import annotations
 
 import contextlib
-import functools
 import os
 import time
 from collections.abc import Callable, Iterator
@@ -23,7 +22,16 @@ from ..exceptions import MNLogitError
 from ..likelihood import log_softmax_inplace
 from .activations import Activation, get_activation
 from .checks import check_features, check_labels
-from .kernel import Params, StepRule, TwoThreadStep, Workspace, forward, sgd_step
+from .kernel import (
+    Batches,
+    Params,
+    StepRule,
+    TwoThreadStep,
+    Workspace,
+    forward,
+    load_batch,
+    sgd_step,
+)
 from .progress import Progress
 from .schedules import Schedule, get_schedule
 
@@ -48,29 +56,22 @@ def _one_blas_thread() -> Iterator[None]:
 
 
 def _epoch(
-    X: np.ndarray,
-    targets: np.ndarray,
-    labels: np.ndarray,
+    data: Batches,
     order: np.ndarray,
-    spaces: list[Workspace],
-    steps: list[Callable[[StepRule], tuple[float, int]]],
+    batch_size: int,
+    steps: dict[int, Callable[[StepRule, np.ndarray], tuple[float, int]]],
     rule: StepRule,
     progress: Progress,
 ) -> tuple[float, int]:
     """One pass over the data in the given order; (summed loss, hits)."""
-    n, size = X.shape[0], spaces[0].batch
-    report_every = max(1, -(-n // size) // 50)
+    n = order.shape[0]
+    report_every = max(1, -(-n // batch_size) // 50)
     loss, hits = 0.0, 0
     # Overflow only happens when training diverges, which the caller reports.
     with _one_blas_thread(), np.errstate(over="ignore", invalid="ignore"):
-        for count, first in enumerate(range(0, n, size), 1):
-            idx = order[first : first + size]
-            which = 0 if idx.shape[0] == size else -1
-            ws = spaces[which]
-            np.take(X, idx, axis=0, out=ws.acts[0])
-            np.take(targets, idx, axis=0, out=ws.targets)
-            np.take(labels, idx, out=ws.labels)
-            batch_loss, batch_hits = steps[which](rule)
+        for count, first in enumerate(range(0, n, batch_size), 1):
+            idx = order[first : first + batch_size]
+            batch_loss, batch_hits = steps[idx.shape[0]](rule, idx)
             loss += batch_loss
             hits += batch_hits
             if count % report_every == 0:
@@ -227,15 +228,14 @@ class Network:
         rows = []
         with contextlib.ExitStack() as stack:
             stack.callback(progress.close)
-            steps = [self._stepper(ws, activation, stack) for ws in spaces]
+            data = Batches(X, targets, labels)
+            steps = {ws.batch: self._stepper(ws, activation, data, stack) for ws in spaces}
             for epoch in range(epochs):
                 rate = lr * float(schedule(epoch, epochs))
                 rule = StepRule(rate, momentum, 1.0 - rate * l2 / n)
                 progress.start_epoch(epoch)
                 start = time.perf_counter()
-                loss, hits = _epoch(
-                    X, targets, labels, rng.permutation(n), spaces, steps, rule, progress
-                )
+                loss, hits = _epoch(data, rng.permutation(n), batch_size, steps, rule, progress)
                 seconds = time.perf_counter() - start
                 if not np.isfinite(loss):
                     raise MNLogitError(
@@ -262,11 +262,17 @@ class Network:
         return self.history_
 
     def _stepper(
-        self, ws: Workspace, activation: Activation, stack: contextlib.ExitStack
-    ) -> Callable[[StepRule], tuple[float, int]]:
+        self, ws: Workspace, activation: Activation, data: Batches, stack: contextlib.ExitStack
+    ) -> Callable[[StepRule, np.ndarray], tuple[float, int]]:
         if ws.batch >= THREADS_MIN_BATCH and (os.cpu_count() or 1) > 1:
-            return stack.enter_context(TwoThreadStep(self.params, ws, activation)).step
-        return functools.partial(sgd_step, self.params, ws, activation=activation)
+            return stack.enter_context(TwoThreadStep(self.params, ws, activation, data)).step
+        params = self.params
+
+        def step(rule: StepRule, idx: np.ndarray) -> tuple[float, int]:
+            load_batch(ws, data, idx)
+            return sgd_step(params, ws, rule, activation)
+
+        return step
 
     # -- evaluation ----------------------------------------------------------------
     def _log_proba(self, X: np.ndarray) -> Iterator[np.ndarray]:
