@@ -292,6 +292,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--cases", nargs="*", default=list(CASES), choices=list(CASES))
     parser.add_argument("--reps", type=int, default=3)
+    parser.add_argument(
+        "--wide-reps",
+        type=int,
+        default=1,
+        help="repetitions of the wide case (statsmodels needs minutes per fit there)",
+    )
     parser.add_argument("--no-memory", action="store_true", help="skip the subprocess fits")
     parser.add_argument("--huge", action="store_true", help="also fit 10^7 rows (ours only)")
     parser.add_argument("--huge-n", type=int, default=10_000_000)
@@ -305,7 +311,10 @@ def main() -> None:
         return
     description = machine()
     print(description, flush=True)
-    rows = [bench_case(name, args.reps, not args.no_memory) for name in args.cases]
+    rows = [
+        bench_case(name, args.wide_reps if name == "wide" else args.reps, not args.no_memory)
+        for name in args.cases
+    ]
     huge_result = huge(args.huge_n) if args.huge else None
     text = table(rows, huge_result)
     print(text)

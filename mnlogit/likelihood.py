@@ -139,10 +139,9 @@ def block_products(
     """
     n_rows, n_terms = X.shape
     n_free = coef.shape[1]
-    Xt = np.ascontiguousarray(X.T)
     logits = np.empty((n_free + 1, n_rows))
     logits[0] = 0.0
-    np.matmul(coef.T, Xt, out=logits[1:])
+    np.matmul(coef.T, X.T, out=logits[1:])
     probs = np.empty_like(logits)
     log_softmax_inplace(logits.T, probs.T, np.empty((n_rows, 1)))
     rows = np.arange(n_rows)
@@ -159,6 +158,7 @@ def block_products(
         wp = p if weights is None else p * weights
         first, second = outcome_pairs(n_free)
         pair_weights = wp[first] * ((first == second)[:, None] - p[second])
+        Xt = np.ascontiguousarray(X.T)  # rows along the last axis for the long loops
         np.multiply(
             pair_weights[:, None, :],
             Xt[None, :, :],

@@ -26,6 +26,8 @@ from .params import unvec
 # Bytes of the GEMM operand of one row block (rows x (m + k*m*(m+1)/2) doubles):
 # small enough that a block per core stays in cache.
 _BLOCK_BYTES = 4 * 2**20
+# Rows per block of a pass without the Hessian.
+_GRADIENT_ROWS = 8192
 
 
 def available_cores() -> int:
@@ -107,12 +109,14 @@ class ArraySource:
         return self.X.shape[0]
 
     def blocks(
-        self, start: int = 0, stop: int | None = None
+        self, start: int = 0, stop: int | None = None, rows: int | None = None
     ) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray | None]]:
-        """Yield (X, y, weights) row blocks of rows ``start:stop`` (default all)."""
+        """Yield (X, y, weights) blocks of ``rows`` rows (default ``block_rows``) of
+        rows ``start:stop`` (default all)."""
         stop = self.n_rows if stop is None else stop
-        for first in range(start, stop, self.block_rows):
-            last = min(stop, first + self.block_rows)
+        rows = rows or self.block_rows
+        for first in range(start, stop, rows):
+            last = min(stop, first + rows)
             w = None if self.weights is None else self.weights[first:last]
             yield self.X[first:last], self.y[first:last], w
 
@@ -137,19 +141,21 @@ class ArraySource:
     def derivatives(self, theta: np.ndarray, hessian: bool = True) -> Derivatives:
         """Sums of log-likelihood, gradient and (optionally) Hessian at ``theta``."""
         coef = unvec(theta, self.n_terms)
+        # Without the Hessian the operand is narrow: larger blocks, fewer Python steps.
+        step = self.block_rows if hessian else max(self.block_rows, _GRADIENT_ROWS)
 
         def rows(span: tuple[int, int]) -> tuple[float, np.ndarray | None]:
             llf, total = 0.0, None
-            for X, y, w in self.blocks(*span):
+            for X, y, w in self.blocks(*span, step):
                 part, products = block_products(X, y, w, coef, hessian)
                 llf += part
                 total = products if total is None else np.add(total, products, out=total)
             return llf, total
 
-        if self.n_rows < 2 * self.block_rows:  # one block: BLAS as configured
+        if self.n_rows < 2 * step:  # one block: BLAS as configured
             parts = [rows((0, self.n_rows))]
         else:
-            workers = max(1, min(self.workers, self.n_rows // self.block_rows))
+            workers = max(1, min(self.workers, self.n_rows // step))
             edges = np.linspace(0, self.n_rows, workers + 1).astype(int)
             with single_threaded_blas():
                 parts = list(_pool(workers).map(rows, zip(edges[:-1], edges[1:], strict=True)))

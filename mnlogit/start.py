@@ -17,7 +17,7 @@ from collections.abc import Callable
 import numpy as np
 
 from .newton import NewtonResult, newton, newton_reusing_hessian
-from .sources import ArraySource
+from .sources import ArraySource, single_threaded_blas
 
 # Fits on fewer rows run plain Newton: a Hessian pass is cheap there.
 MANY_ROWS = 50_000
@@ -65,14 +65,35 @@ def fit_many_rows(
     n_sub = subsample_size(source.n_rows, theta0.size)
     if 4 * n_sub > source.n_rows:
         return newton(source.derivatives, theta0, maxiter, gtol, ftol, callback)
-    pilot_source = source.subsample(n_sub)
-    pilot = None
-    if pilot_source.total_weight() > 0:
-        with np.errstate(all="ignore"):
-            pilot = newton(pilot_source.derivatives, theta0, 50, _PILOT_GTOL, ftol)
-    if pilot is None or not pilot.converged:
-        return newton(source.derivatives, theta0, maxiter, gtol, ftol, callback)
-    scale = source.total_weight() / pilot_source.total_weight()
-    return newton_reusing_hessian(
-        source.derivatives, pilot.theta, pilot.hessian * scale, maxiter, gtol, ftol, callback
-    )
+    # Small dense solves too: a multi-threaded BLAS spins on a busy machine.
+    with single_threaded_blas():
+        pilot_source = source.subsample(n_sub)
+        pilot = _pilot(pilot_source, theta0, ftol)
+        if pilot is None:
+            return newton(source.derivatives, theta0, maxiter, gtol, ftol, callback)
+        scale = source.total_weight() / pilot_source.total_weight()
+        return newton_reusing_hessian(
+            source.derivatives, pilot.theta, pilot.hessian * scale, maxiter, gtol, ftol, callback
+        )
+
+
+def _pilot(source: ArraySource, theta0: np.ndarray, ftol: float) -> NewtonResult | None:
+    """The subsample's estimate and Hessian, None if its fit fails. Newton's first,
+    far-off iterations run on a smaller subsample still (10 rows per parameter): the
+    pilot itself then needs gradient passes and one Hessian."""
+    if source.total_weight() <= 0:
+        return None
+    with np.errstate(all="ignore"):
+        n_small = max(2_000, 10 * theta0.size)
+        pilot = None
+        if 4 * n_small <= source.n_rows:
+            small = source.subsample(n_small, seed=1)
+            first = newton(small.derivatives, theta0, 50, _PILOT_GTOL, ftol)
+            if first.converged and small.total_weight() > 0:
+                start = first.hessian * (source.total_weight() / small.total_weight())
+                pilot = newton_reusing_hessian(
+                    source.derivatives, first.theta, start, 50, _PILOT_GTOL, ftol
+                )
+        if pilot is None or not pilot.converged:
+            pilot = newton(source.derivatives, theta0, 50, _PILOT_GTOL, ftol)
+    return pilot if pilot.converged else None
