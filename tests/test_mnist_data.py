@@ -181,3 +181,37 @@ def test_corrupt_file_in_search_path_names_it(tmp_path):
     path.write_bytes(path.read_bytes()[:40])
     with pytest.raises(DataError, match=r"t10k-images-idx3-ubyte\.gz.*not a valid gzip"):
         mnlogit.datasets.load_mnist(path=tmp_path)
+
+
+def test_download_verifies_checksums_and_falls_back_to_the_next_mirror(tmp_path, monkeypatch):
+    # No network in tests: a fake urlretrieve serves the shipped files from the second
+    # mirror and fails on the first; then a mirror serving corrupted bytes is refused.
+    import shutil
+
+    from mnlogit import mnist
+
+    shipped = shipped_data_dir() / "mnist"
+    calls = []
+
+    def fake(url, target):
+        calls.append(url)
+        if url.startswith(mnist.MNIST_MIRRORS[0]):
+            raise OSError("HTTP Error 403: Forbidden")
+        shutil.copyfile(shipped / url.rsplit("/", 1)[1], target)
+
+    monkeypatch.setattr(mnist.urllib.request, "urlretrieve", fake)
+    folder = mnist.download_mnist(tmp_path / "dl")
+    assert sorted(p.name for p in folder.iterdir()) == sorted(MNIST_SHA256)
+    assert len(calls) == 8
+    assert mnlogit.datasets.load_mnist(path=folder)[1][1][:3].tolist() == [7, 2, 1]
+    calls.clear()
+    assert mnist.download_mnist(tmp_path / "dl") == folder and calls == []  # already there
+
+    def corrupt(url, target):
+        with open(target, "wb") as stream:
+            stream.write(b"not the file")
+
+    monkeypatch.setattr(mnist.urllib.request, "urlretrieve", corrupt)
+    with pytest.raises(DataError, match=r"could not download train-images.*SHA-256 [0-9a-f]{64}"):
+        mnist.download_mnist(tmp_path / "other")
+    assert list((tmp_path / "other").iterdir()) == []  # nothing half-written left behind

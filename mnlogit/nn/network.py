@@ -173,6 +173,10 @@ class Network:
         lr_schedule : ``"constant"`` (default), ``"cosine"``, ``"linear"``, ``"step"``
             or a function ``f(epoch, epochs) -> factor`` of the base rate.
 
+        Each fit starts afresh. BLAS runs in one thread (with threadpoolctl installed);
+        minibatches of 64 rows or more are split over two Python threads in a fixed way,
+        so results stay reproducible.
+
         Returns
         -------
         The history (also ``self.history_``): one row per epoch with ``epoch``, ``lr``,
