@@ -6,6 +6,11 @@ step allocates nothing. The weight update is fused with the gradient in one GEMM
 run on the Fortran view ``W.T`` of the C-ordered weights so BLAS writes into W
 directly and no gradient array ever exists. With momentum the GEMM writes the
 velocity instead and an AXPY adds it to the weights.
+
+On request (``fit(threads=2)``) :class:`TwoThreadStep` splits a step over two threads
+(BLAS releases the GIL): the forward and backward passes by rows of the minibatch, the
+first layer's update by input rows of its weights. The split is fixed, so a given
+seed and batch size still give bit-for-bit the same weights.
 """
 
 from __future__ import annotations
@@ -199,6 +204,34 @@ def sgd_step(
     return result
 
 
+class SerialStep:
+    """SGD steps of one workspace in this thread (the interface of :class:`TwoThreadStep`).
+
+    Examples
+    --------
+    >>> from mnlogit.nn.activations import get_activation
+    >>> data = Batches(np.eye(2), np.eye(2), np.arange(2))
+    >>> p = Params([np.zeros((2, 2))], [np.zeros(2)])
+    >>> step = SerialStep(p, Workspace([2, 2], 2, np.float64), get_activation("tanh"), data)
+    >>> loss, hits = step.step(StepRule(1.0, 0.0, 1.0), np.array([1, 0]))
+    >>> p.weights[0].tolist()
+    [[0.25, -0.25], [-0.25, 0.25]]
+    """
+
+    def __init__(
+        self, params: Params, ws: Workspace, activation: Activation, data: Batches
+    ) -> None:
+        self.params, self.ws, self.activation, self.data = params, ws, activation, data
+
+    def step(self, rule: StepRule, idx: np.ndarray) -> tuple[float, int]:
+        """One SGD step on the data rows ``idx``; (summed loss, hits)."""
+        load_batch(self.ws, self.data, idx)
+        return sgd_step(self.params, self.ws, rule, self.activation)
+
+    def drain(self) -> None:
+        """Nothing to wait for: a serial step is complete when it returns."""
+
+
 class TwoThreadStep:
     """SGD steps of one workspace split over this thread and a helper thread.
 
@@ -207,8 +240,10 @@ class TwoThreadStep:
     the passes and the updates (the first layer's weights split by input rows; the
     other layers and the biases in this thread). A thread only reads the other's
     rows after the second barrier, and only overwrites them after the next first
-    one. Use as a context manager; ``step(rule, idx)`` loads the rows ``idx`` of
-    ``data`` and makes one SGD step.
+    one. ``step`` returns as soon as this thread's share is done; ``drain()`` waits
+    for the helper's share, which is needed before anything else reads the weights.
+    Use as a context manager; ``step(rule, idx)`` loads the rows ``idx`` of ``data``
+    and makes one SGD step.
 
     Examples
     --------
@@ -223,6 +258,7 @@ class TwoThreadStep:
     >>> data = Batches(ws.acts[0].copy(), ws.targets.copy(), ws.labels.copy())
     >>> with TwoThreadStep(q, ws, act, data) as two:
     ...     threaded = two.step(StepRule(0.1, 0.0, 1.0), np.arange(8))
+    ...     two.drain()
     >>> np.allclose(threaded, serial), np.allclose(p.weights[0], q.weights[0], atol=1e-14)
     (True, True)
     """
@@ -240,6 +276,8 @@ class TwoThreadStep:
         self.idx = np.arange(0)
         self.helper_result: tuple[float, int] = (0.0, 0)
         self.error: BaseException | None = None
+        self.done = threading.Event()
+        self.done.set()
         self.thread = threading.Thread(target=self._helper, daemon=True)
 
     def __enter__(self) -> TwoThreadStep:
@@ -247,6 +285,7 @@ class TwoThreadStep:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self.drain()
         self.rule = None  # tells the helper to stop
         try:
             self.barrier.wait()
@@ -266,11 +305,14 @@ class TwoThreadStep:
                 self.helper_result = forward_backward(self.params, half, self.activation)
                 self.barrier.wait()
                 update_weights(self.params, self.ws, rule, 0, self.inputs[1])
+                self.done.set()
         except threading.BrokenBarrierError:
             return
         except BaseException as err:  # handed to the main thread
             self.error = err
             self.barrier.abort()
+        finally:
+            self.done.set()
 
     def step(self, rule: StepRule, idx: np.ndarray) -> tuple[float, int]:
         """One SGD step on the data rows ``idx``; (summed loss, hits)."""
@@ -278,6 +320,9 @@ class TwoThreadStep:
         half = self.halves[0]
         try:
             self.barrier.wait()
+            # Cleared only now: the helper sets ``done`` after its previous update,
+            # before it reaches this barrier.
+            self.done.clear()
             load_batch(half, self.data, idx[: half.batch])
             loss, hits = forward_backward(self.params, half, self.activation)
             self.barrier.wait()
@@ -292,3 +337,9 @@ class TwoThreadStep:
         update_biases(self.params, self.ws, rule)
         other_loss, other_hits = self.helper_result
         return loss + other_loss, hits + other_hits
+
+    def drain(self) -> None:
+        """Wait until the helper has finished its share of the last step."""
+        self.done.wait()
+        if self.error is not None:
+            raise self.error

@@ -9,9 +9,8 @@ epoch loop, evaluation and persistence.
 from __future__ import annotations
 
 import contextlib
-import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -25,20 +24,16 @@ from .checks import check_features, check_labels
 from .kernel import (
     Batches,
     Params,
+    SerialStep,
     StepRule,
     TwoThreadStep,
     Workspace,
     forward,
-    load_batch,
-    sgd_step,
 )
 from .progress import Progress
 from .schedules import Schedule, get_schedule
 
 EVAL_BLOCK = 4096  # rows per forward block when predicting
-# From this minibatch size on, a step is split over two threads (see kernel.TwoThreadStep);
-# below it the two barrier waits per step cost more than the halved work saves.
-THREADS_MIN_BATCH = 64
 
 
 @contextlib.contextmanager
@@ -56,10 +51,9 @@ def _one_blas_thread() -> Iterator[None]:
 
 
 def _epoch(
-    data: Batches,
     order: np.ndarray,
     batch_size: int,
-    steps: dict[int, Callable[[StepRule, np.ndarray], tuple[float, int]]],
+    steppers: dict[int, SerialStep | TwoThreadStep],
     rule: StepRule,
     progress: Progress,
 ) -> tuple[float, int]:
@@ -67,15 +61,22 @@ def _epoch(
     n = order.shape[0]
     report_every = max(1, -(-n // batch_size) // 50)
     loss, hits = 0.0, 0
+    last = next(iter(steppers.values()))
     # Overflow only happens when training diverges, which the caller reports.
     with _one_blas_thread(), np.errstate(over="ignore", invalid="ignore"):
         for count, first in enumerate(range(0, n, batch_size), 1):
             idx = order[first : first + batch_size]
-            batch_loss, batch_hits = steps[idx.shape[0]](rule, idx)
+            stepper = steppers[idx.shape[0]]
+            if stepper is not last:  # the other workspace's helper must be done
+                last.drain()
+                last = stepper
+            batch_loss, batch_hits = stepper.step(rule, idx)
             loss += batch_loss
             hits += batch_hits
             if count % report_every == 0:
                 progress.advance(report_every)
+        for stepper in steppers.values():
+            stepper.drain()
         progress.advance(count % report_every)
     return loss, hits
 
@@ -152,6 +153,7 @@ class Network:
         verbose: bool = True,
         validation_data: tuple[Any, Any] | None = None,
         lr_schedule: str | Schedule | None = None,
+        threads: int = 1,
     ) -> pd.DataFrame:
         """Train from fresh N(0, 1/fan_in) weights by minibatch SGD on the cross-entropy.
 
@@ -173,9 +175,13 @@ class Network:
         lr_schedule : ``"constant"`` (default), ``"cosine"``, ``"linear"``, ``"step"``
             or a function ``f(epoch, epochs) -> factor`` of the base rate.
 
-        Each fit starts afresh. BLAS runs in one thread (with threadpoolctl installed);
-        minibatches of 64 rows or more are split over two Python threads in a fixed way,
-        so results stay reproducible.
+        threads : 1 (default) or 2: split every step over two threads (rows of the
+            minibatch, input rows of the first layer's weights; a fixed split, so
+            results stay reproducible). Only worth it for large minibatches with an
+            idle second core: on a busy machine it was slower.
+
+        Each fit starts afresh. BLAS runs in one thread (with threadpoolctl installed):
+        a multithreaded BLAS on minibatch-sized products collapses under load.
 
         Returns
         -------
@@ -208,6 +214,8 @@ class Network:
         epochs, batch_size = int(epochs), int(batch_size)
         if epochs < 1 or batch_size < 1:
             raise MNLogitError(f"epochs and batch_size must be >= 1; got {epochs}, {batch_size}")
+        if threads not in (1, 2):
+            raise MNLogitError(f"threads must be 1 or 2; got {threads!r}")
         if not (lr > 0 and 0 <= momentum < 1 and l2 >= 0):
             raise MNLogitError(
                 f"need lr > 0, 0 <= momentum < 1 and l2 >= 0; got {lr}, {momentum}, {l2}"
@@ -233,13 +241,15 @@ class Network:
         with contextlib.ExitStack() as stack:
             stack.callback(progress.close)
             data = Batches(X, targets, labels)
-            steps = {ws.batch: self._stepper(ws, activation, data, stack) for ws in spaces}
+            steppers = {
+                ws.batch: self._stepper(ws, activation, data, stack, threads) for ws in spaces
+            }
             for epoch in range(epochs):
                 rate = lr * float(schedule(epoch, epochs))
                 rule = StepRule(rate, momentum, 1.0 - rate * l2 / n)
                 progress.start_epoch(epoch)
                 start = time.perf_counter()
-                loss, hits = _epoch(data, rng.permutation(n), batch_size, steps, rule, progress)
+                loss, hits = _epoch(rng.permutation(n), batch_size, steppers, rule, progress)
                 seconds = time.perf_counter() - start
                 if not np.isfinite(loss):
                     raise MNLogitError(
@@ -266,17 +276,16 @@ class Network:
         return self.history_
 
     def _stepper(
-        self, ws: Workspace, activation: Activation, data: Batches, stack: contextlib.ExitStack
-    ) -> Callable[[StepRule, np.ndarray], tuple[float, int]]:
-        if ws.batch >= THREADS_MIN_BATCH and (os.cpu_count() or 1) > 1:
-            return stack.enter_context(TwoThreadStep(self.params, ws, activation, data)).step
-        params = self.params
-
-        def step(rule: StepRule, idx: np.ndarray) -> tuple[float, int]:
-            load_batch(ws, data, idx)
-            return sgd_step(params, ws, rule, activation)
-
-        return step
+        self,
+        ws: Workspace,
+        activation: Activation,
+        data: Batches,
+        stack: contextlib.ExitStack,
+        threads: int,
+    ) -> SerialStep | TwoThreadStep:
+        if threads == 2 and ws.batch >= 2:
+            return stack.enter_context(TwoThreadStep(self.params, ws, activation, data))
+        return SerialStep(self.params, ws, activation, data)
 
     # -- evaluation ----------------------------------------------------------------
     def _log_proba(self, X: np.ndarray) -> Iterator[np.ndarray]:
