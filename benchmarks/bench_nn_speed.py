@@ -3,8 +3,8 @@
 Same network (784-100-10, logistic hidden layer, softmax/cross-entropy output), same
 data (the 60,000 MNIST training images), same optimiser (plain minibatch SGD, lr 0.1,
 reshuffled every epoch), same batch sizes. PyTorch runs with 2 threads (the machine's
-cores; the baseline) and, for information, with 1 thread; mnlogit pins BLAS to one
-thread and splits minibatches of 64 or more over two Python threads. The frameworks
+cores; the baseline) and, for information, with 1 thread; mnlogit runs with its
+defaults (one thread, BLAS pinned to one thread). The frameworks
 alternate per round so both see the same machine load; the median epoch time is
 reported, with the load average before and after.
 Run: ``python benchmarks/bench_nn_speed.py [--epochs 3]``.
