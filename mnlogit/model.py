@@ -177,7 +177,7 @@ class MNLogit:
         else:
             result = newton(evaluate, theta0, maxiter, gtol, ftol, callback)
         separation = Separation(False)
-        if detect_separation and kind == "none" and _looks_divergent(result, frame):
+        if detect_separation and kind == "none" and _looks_divergent(result, source.X):
             separation = _separation(frame)
         if kind != "none":
             # Report the likelihood itself; the penalised objective is in the history.
@@ -289,12 +289,15 @@ def _separation(frame: ModelFrame) -> Separation:
     )
 
 
-def _looks_divergent(result: NewtonResult, frame: ModelFrame) -> bool:
-    """Symptoms of separation: no convergence, or a term moving a linear predictor a lot."""
+def _looks_divergent(result: NewtonResult, X: np.ndarray) -> bool:
+    """Symptoms of separation: no convergence, or a term moving a linear predictor a lot.
+
+    ``X`` holds the solver's rows (collapsed patterns have the same column ranges).
+    """
     if not result.converged:
         return True
-    scale = np.maximum(frame.X.max(axis=0), -frame.X.min(axis=0))  # no copy of X
-    contribution = np.abs(unvec(result.theta, frame.n_terms)) * scale[:, None]
+    scale = np.maximum(X.max(axis=0), -X.min(axis=0))  # no copy of X
+    contribution = np.abs(unvec(result.theta, X.shape[1])) * scale[:, None]
     return bool(contribution.max(initial=0.0) > DIVERGENT_CONTRIBUTION)
 
 
