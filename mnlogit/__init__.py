@@ -9,7 +9,7 @@ Examples
 ['Independent', 'Republican']
 """
 
-from . import datasets
+from . import datasets, nn
 from .exceptions import (
     AliasedColumnsWarning,
     CollinearityError,
@@ -48,4 +48,5 @@ __all__ = [
     "fit",
     "load",
     "lr_test",
+    "nn",
 ]
