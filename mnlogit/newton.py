@@ -212,7 +212,7 @@ def newton_reusing_hessian(
 
     Steps solve ``-A step = g`` with ``A`` the last Hessian at hand -- at first
     ``hessian0``, e.g. a subsample's Hessian scaled to the data -- so most passes
-    over the data need only the log-likelihood and gradient (a few percent of the
+    over the data need only the log-likelihood and gradient (a fraction of the
     cost of a Hessian); the approximation gets a BFGS update after every step. The
     exact Hessian is evaluated at the current estimate when the approximate decrement
     is below ``gtol**2`` (where a plain Newton fit would end up after its quadratic
