@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import importlib.util
 import os
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -42,6 +43,10 @@ def available_cores() -> int:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
         return os.cpu_count() or 1
+
+
+# threadpoolctl limits BLAS to one thread while our threads run; looked up, not imported.
+_HAS_THREADPOOLCTL = importlib.util.find_spec("threadpoolctl") is not None
 
 
 @functools.cache
@@ -152,7 +157,8 @@ class ArraySource:
                 total = products if total is None else np.add(total, products, out=total)
             return llf, total
 
-        if self.n_rows < 2 * step:  # one block: BLAS as configured
+        if self.n_rows < 2 * step or not _HAS_THREADPOOLCTL:
+            # One block, or BLAS threads that cannot be limited: BLAS as configured.
             parts = [rows((0, self.n_rows))]
         else:
             workers = max(1, min(self.workers, self.n_rows // step))
