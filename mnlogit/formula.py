@@ -432,6 +432,9 @@ def _check_scale(X: np.ndarray, names: Sequence[str], fitting: bool = True) -> N
 
 
 def _check_finite(X: np.ndarray, names: Sequence[str]) -> None:
+    # Any infinite or NaN value makes the total non-finite: one pass, no temporary.
+    if np.isfinite(X.sum()):
+        return
     bad = ~np.isfinite(X)
     if bad.any():
         columns = [
@@ -538,9 +541,21 @@ def frame_from_arrays(
         raise DataError(f"endog has {len(y_raw)} values but exog has {n} rows")
     y_raw = y_raw.set_axis(pd.RangeIndex(n))
     w_raw = _resolve_weights(weights, exog_df.set_axis(pd.RangeIndex(n)))
-    X = exog_df.to_numpy(dtype=np.float64)
-    ok = ~np.isnan(X).any(axis=1) & y_raw.notna().to_numpy()
-    counts = {c: int(v) for c, v in zip(exog_df.columns, np.isnan(X).sum(0), strict=True) if v}
+    if isinstance(exog, np.ndarray) and exog.ndim == 2:
+        # Straight from the user's rows: one contiguous copy instead of the transposing
+        # copy out of the DataFrame's column block.
+        X = np.array(exog, dtype=np.float64, order="C")
+    else:
+        X = exog_df.to_numpy(dtype=np.float64)
+    # A row with a finite sum holds no NaN: one pass over X, and the exact per-cell
+    # test only on the (usually few) other rows.
+    suspect = np.flatnonzero(~np.isfinite(X.sum(axis=1)))
+    nan_cells = np.isnan(X[suspect])
+    ok = y_raw.notna().to_numpy().copy()
+    ok[suspect[nan_cells.any(axis=1)]] = False
+    counts = {
+        c: int(v) for c, v in zip(exog_df.columns, nan_cells.sum(0), strict=True) if v
+    }
     if y_raw.isna().any():
         counts[str(name)] = int(y_raw.isna().sum())
     if w_raw is not None:
@@ -555,7 +570,7 @@ def frame_from_arrays(
     if n_dropped:
         _warn_dropped(n_dropped, n, counts)
     names = tuple(map(str, exog_df.columns))
-    X = np.ascontiguousarray(X[ok])
+    X = np.ascontiguousarray(X if n_dropped == 0 else X[ok])
     _check_finite(X, names)
     _check_scale(X, names)
     outcome = encode_outcome(y_raw[ok], str(name), reference)
@@ -597,7 +612,8 @@ def _exog_frame(exog: Any) -> pd.DataFrame:
             const = np.flatnonzero(np.all(array == 1, axis=0))
             names = ["const" if j in const else n for j, n in enumerate(names)]
             names = _renumber(names)
-        frame = pd.DataFrame(array, columns=names)
+        # A view, not a copy: the frame is only read (names, dtypes, index).
+        frame = pd.DataFrame(array, columns=names, copy=False)
     if frame.shape[0] == 0:
         raise DataError("exog has no rows")
     if frame.shape[1] == 0:

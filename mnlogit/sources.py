@@ -11,15 +11,14 @@ multi-threaded BLAS on small blocks spins and slows down by an order of magnitud
 
 from __future__ import annotations
 
-import contextlib
 import functools
-import importlib.util
 import os
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
+from threadpoolctl import ThreadpoolController
 
 from .likelihood import Derivatives, assemble, block_products
 from .params import unvec
@@ -45,29 +44,30 @@ def available_cores() -> int:
         return os.cpu_count() or 1
 
 
-# threadpoolctl limits BLAS to one thread while our threads run; looked up, not imported.
-_HAS_THREADPOOLCTL = importlib.util.find_spec("threadpoolctl") is not None
-
-
 @functools.cache
 def _pool(workers: int) -> ThreadPoolExecutor:
     """A long-lived pool: starting threads on every likelihood pass costs milliseconds."""
     return ThreadPoolExecutor(workers, thread_name_prefix="mnlogit-rows")
 
 
+@functools.cache
+def _blas_controller() -> ThreadpoolController:
+    # Inspecting the loaded BLAS libraries takes milliseconds: do it once.
+    return ThreadpoolController()
+
+
 def single_threaded_blas() -> Any:
-    """Context limiting BLAS to one thread (a no-op without ``threadpoolctl``).
+    """Context limiting BLAS to one thread.
+
+    Row blocks, Dask tasks and minibatches already use the cores; a multi-threaded
+    BLAS inside them oversubscribes the cores and slows down by large factors.
 
     Examples
     --------
     >>> with single_threaded_blas():
     ...     pass
     """
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:
-        return contextlib.nullcontext()
-    return threadpool_limits(1, user_api="blas")
+    return _blas_controller().limit(limits=1, user_api="blas")
 
 
 class ArraySource:
@@ -157,8 +157,8 @@ class ArraySource:
                 total = products if total is None else np.add(total, products, out=total)
             return llf, total
 
-        if self.n_rows < 2 * step or not _HAS_THREADPOOLCTL:
-            # One block, or BLAS threads that cannot be limited: BLAS as configured.
+        if self.n_rows < 2 * step:
+            # One block: BLAS as configured.
             parts = [rows((0, self.n_rows))]
         else:
             workers = max(1, min(self.workers, self.n_rows // step))

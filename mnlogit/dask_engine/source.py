@@ -9,7 +9,6 @@ either persisted in (cluster) memory or rebuilt from the source files on each pa
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
@@ -17,7 +16,7 @@ import numpy as np
 
 from ..likelihood import Derivatives
 from ..rank import triangular_factor
-from ..sources import ArraySource
+from ..sources import ArraySource, single_threaded_blas
 from .frame import Block
 
 
@@ -33,19 +32,9 @@ def partition_derivatives(
     >>> round(partition_derivatives(b, np.zeros(2), 3).llf, 6)
     -4.394449
     """
-    with _one_blas_thread():
+    with single_threaded_blas():
         source = ArraySource(block.X, block.y, block.w, n_outcomes, workers=1)
         return source.derivatives(theta, hessian)
-
-
-def _one_blas_thread() -> Any:
-    """Dask already runs one task per core: a multi-threaded BLAS inside each task
-    oversubscribes the cores (measured: twice slower on 2 cores)."""
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:
-        return contextlib.nullcontext()
-    return threadpool_limits(1, user_api="blas")
 
 
 def add_derivatives(*parts: Derivatives) -> Derivatives:
@@ -162,7 +151,7 @@ def block_stats(block: Block, n_outcomes: int) -> BlockStats:
     first = X[0].copy() if n_rows else None
     constant = np.all(X == X[0], axis=0) if n_rows else np.ones(n_terms, bool)
     chunk = 65536
-    with _one_blas_thread():
+    with single_threaded_blas():
         R = triangular_factor((scaled[i : i + chunk] for i in range(0, n_rows, chunk)), n_terms)
     return BlockStats(
         n_rows, counts, n_positive, n_negative, n_infinite, first, constant, R

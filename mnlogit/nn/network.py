@@ -19,6 +19,7 @@ import pandas as pd
 
 from ..exceptions import MNLogitError
 from ..likelihood import log_softmax_inplace
+from ..sources import single_threaded_blas
 from .activations import Activation, get_activation
 from .checks import check_features, check_labels
 from .kernel import (
@@ -36,20 +37,6 @@ from .schedules import Schedule, get_schedule
 EVAL_BLOCK = 4096  # rows per forward block when predicting
 
 
-@contextlib.contextmanager
-def _one_blas_thread() -> Iterator[None]:
-    # A minibatch GEMM is too small to split across threads; on a busy machine the
-    # threads of a multithreaded BLAS spin against each other and a step slows down
-    # by orders of magnitude. threadpoolctl (optional) pins BLAS to one thread.
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:
-        yield
-        return
-    with threadpool_limits(limits=1, user_api="blas"):
-        yield
-
-
 def _epoch(
     order: np.ndarray,
     batch_size: int,
@@ -63,7 +50,7 @@ def _epoch(
     loss, hits = 0.0, 0
     last = next(iter(steppers.values()))
     # Overflow only happens when training diverges, which the caller reports.
-    with _one_blas_thread(), np.errstate(over="ignore", invalid="ignore"):
+    with single_threaded_blas(), np.errstate(over="ignore", invalid="ignore"):
         for count, first in enumerate(range(0, n, batch_size), 1):
             idx = order[first : first + batch_size]
             stepper = steppers[idx.shape[0]]
