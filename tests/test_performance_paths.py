@@ -176,3 +176,19 @@ def test_full_rank_shortcut_defers_to_the_qr_rule_near_aliasing():
     exact = np.column_stack([np.ones(5_000), x1, 2.0 * x1])
     with pytest.raises(mnlogit.CollinearityError, match="'x2' = 2\\*'x1'"):
         mnlogit.MNLogit(y, exact).fit()
+
+
+def test_array_fit_reads_float64_rows_in_place_and_never_writes_them():
+    """No copy of a float64 C-ordered design; other layouts are copied; same fit."""
+    data, _ = mnlogit.datasets.make_multinomial(2_000, 3, 3, seed=11)
+    X = np.column_stack([np.ones(len(data)), data[["x1", "x2", "x3"]].to_numpy()])
+    X = np.ascontiguousarray(X)
+    y = data["y"].to_numpy()
+    before = X.copy()
+    res = mnlogit.MNLogit(y, X).fit()
+    assert np.shares_memory(res.model_frame.X, X)
+    assert not res.model_frame.X.flags.writeable
+    np.testing.assert_array_equal(X, before)
+    copied = mnlogit.MNLogit(y, np.asfortranarray(X)).fit()
+    assert not np.shares_memory(copied.model_frame.X, X)
+    np.testing.assert_array_equal(copied.params, res.params)
