@@ -79,7 +79,6 @@ def _add_mnist_command(subparsers: argparse._SubParsersAction) -> None:
         help="learning-rate schedule",
     )
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--threads", type=int, default=1, choices=[1, 2], help="threads per step")
     parser.add_argument("--fashion", action="store_true", help="Fashion-MNIST instead of MNIST")
     parser.add_argument("--data", default=None, help="folder with the four IDX .gz files")
     parser.add_argument("--limit", type=int, default=None, help="train on the first N images")
@@ -114,7 +113,6 @@ def _run_mnist(args: argparse.Namespace) -> int:
         verbose=not args.quiet,
         validation_data=(X_test, y_test),
         lr_schedule=args.schedule,
-        threads=args.threads,
     )
     if not args.quiet:
         print(history.to_string(index=False, float_format=lambda v: f"{v:.4f}"))

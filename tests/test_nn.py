@@ -162,27 +162,6 @@ def test_same_seed_same_weights_different_seed_different(mnist):
     assert not np.array_equal(runs[0][0].weights[0], runs[2][0].weights[0])
 
 
-def test_two_thread_steps_are_reproducible_and_match_the_serial_steps(mnist):
-    (X, y), _ = mnist
-    runs = []
-    for threads in (2, 2, 1):
-        net = MLP(20, dtype=np.float64)
-        net.fit(
-            X[:1000],
-            y[:1000],
-            epochs=2,
-            batch_size=96,
-            momentum=0.5,
-            seed=1,
-            verbose=False,
-            threads=threads,
-        )  # 1000 = 10 x 96 + 40: both workspaces take part
-        runs.append(net.weights + net.biases)
-    for a, b, serial in zip(*runs, strict=True):
-        np.testing.assert_array_equal(a, b)
-        np.testing.assert_allclose(a, serial, rtol=1e-10, atol=1e-12)
-
-
 def test_input_is_not_modified(mnist):
     (X, y), _ = mnist
     Xs, ys = X[:100].copy(), y[:100].copy()
@@ -386,7 +365,6 @@ def test_labels_beyond_the_classes():
         ({"l2": -1.0}, "l2 >= 0"),
         ({"epochs": 0}, "epochs and batch_size must be >= 1"),
         ({"lr_schedule": "warp"}, "unknown lr_schedule 'warp'"),
-        ({"threads": 4}, "threads must be 1 or 2; got 4"),
     ],
 )
 def test_bad_settings(kwargs, message):

@@ -7,15 +7,10 @@ run on the Fortran view ``W.T`` of the C-ordered weights so BLAS writes into W
 directly and no gradient array ever exists. With momentum the GEMM writes the
 velocity instead and an AXPY adds it to the weights.
 
-On request (``fit(threads=2)``) :class:`TwoThreadStep` splits a step over two threads
-(BLAS releases the GIL): the forward and backward passes by rows of the minibatch, the
-first layer's update by input rows of its weights. The split is fixed, so a given
-seed and batch size still give bit-for-bit the same weights.
 """
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -205,7 +200,7 @@ def sgd_step(
 
 
 class SerialStep:
-    """SGD steps of one workspace in this thread (the interface of :class:`TwoThreadStep`).
+    """SGD steps on the minibatches of one workspace (one batch size).
 
     Examples
     --------
@@ -227,119 +222,3 @@ class SerialStep:
         """One SGD step on the data rows ``idx``; (summed loss, hits)."""
         load_batch(self.ws, self.data, idx)
         return sgd_step(self.params, self.ws, rule, self.activation)
-
-    def drain(self) -> None:
-        """Nothing to wait for: a serial step is complete when it returns."""
-
-
-class TwoThreadStep:
-    """SGD steps of one workspace split over this thread and a helper thread.
-
-    Both threads meet at a barrier twice a step: before it (each then gathers and
-    runs the forward/backward pass of its half of the minibatch rows) and between
-    the passes and the updates (the first layer's weights split by input rows; the
-    other layers and the biases in this thread). A thread only reads the other's
-    rows after the second barrier, and only overwrites them after the next first
-    one. ``step`` returns as soon as this thread's share is done; ``drain()`` waits
-    for the helper's share, which is needed before anything else reads the weights.
-    Use as a context manager; ``step(rule, idx)`` loads the rows ``idx`` of ``data``
-    and makes one SGD step.
-
-    Examples
-    --------
-    >>> from mnlogit.nn.activations import get_activation
-    >>> rng = np.random.default_rng(0)
-    >>> p = Params([rng.normal(size=(6, 4)), rng.normal(size=(4, 3))], [np.zeros(4), np.zeros(3)])
-    >>> q = Params([w.copy() for w in p.weights], [b.copy() for b in p.biases])
-    >>> ws, act = Workspace([6, 4, 3], 8, np.float64), get_activation("tanh")
-    >>> ws.acts[0][:] = rng.normal(size=(8, 6)); ws.labels[:] = np.arange(8) % 3
-    >>> ws.targets[:] = np.eye(3)[ws.labels]
-    >>> serial = sgd_step(p, ws, StepRule(0.1, 0.0, 1.0), act)
-    >>> data = Batches(ws.acts[0].copy(), ws.targets.copy(), ws.labels.copy())
-    >>> with TwoThreadStep(q, ws, act, data) as two:
-    ...     threaded = two.step(StepRule(0.1, 0.0, 1.0), np.arange(8))
-    ...     two.drain()
-    >>> np.allclose(threaded, serial), np.allclose(p.weights[0], q.weights[0], atol=1e-14)
-    (True, True)
-    """
-
-    def __init__(
-        self, params: Params, ws: Workspace, activation: Activation, data: Batches
-    ) -> None:
-        self.params, self.ws, self.activation, self.data = params, ws, activation, data
-        half = ws.batch // 2
-        self.halves = (ws.rows(0, half), ws.rows(half, ws.batch))
-        n_inputs = params.weights[0].shape[0]
-        self.inputs = (slice(0, n_inputs // 2), slice(n_inputs // 2, None))
-        self.barrier = threading.Barrier(2)
-        self.rule: StepRule | None = None
-        self.idx = np.arange(0)
-        self.helper_result: tuple[float, int] = (0.0, 0)
-        self.error: BaseException | None = None
-        self.done = threading.Event()
-        self.done.set()
-        self.thread = threading.Thread(target=self._helper, daemon=True)
-
-    def __enter__(self) -> TwoThreadStep:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.drain()
-        self.rule = None  # tells the helper to stop
-        try:
-            self.barrier.wait()
-        except threading.BrokenBarrierError:
-            pass
-        self.thread.join()
-
-    def _helper(self) -> None:
-        try:
-            while True:
-                self.barrier.wait()
-                rule = self.rule
-                if rule is None:
-                    return
-                half = self.halves[1]
-                load_batch(half, self.data, self.idx[self.ws.batch - half.batch :])
-                self.helper_result = forward_backward(self.params, half, self.activation)
-                self.barrier.wait()
-                update_weights(self.params, self.ws, rule, 0, self.inputs[1])
-                self.done.set()
-        except threading.BrokenBarrierError:
-            return
-        except BaseException as err:  # handed to the main thread
-            self.error = err
-            self.barrier.abort()
-        finally:
-            self.done.set()
-
-    def step(self, rule: StepRule, idx: np.ndarray) -> tuple[float, int]:
-        """One SGD step on the data rows ``idx``; (summed loss, hits)."""
-        self.rule, self.idx = rule, idx
-        half = self.halves[0]
-        try:
-            self.barrier.wait()
-            # Cleared only now: the helper sets ``done`` after its previous update,
-            # before it reaches this barrier.
-            self.done.clear()
-            load_batch(half, self.data, idx[: half.batch])
-            loss, hits = forward_backward(self.params, half, self.activation)
-            self.barrier.wait()
-        except threading.BrokenBarrierError:
-            raise self.error from None
-        except BaseException:
-            self.barrier.abort()
-            raise
-        update_weights(self.params, self.ws, rule, 0, self.inputs[0])
-        for layer in range(1, len(self.params.weights)):
-            update_weights(self.params, self.ws, rule, layer)
-        update_biases(self.params, self.ws, rule)
-        other_loss, other_hits = self.helper_result
-        return loss + other_loss, hits + other_hits
-
-    def drain(self) -> None:
-        """Wait until the helper has finished its share of the last step."""
-        self.done.wait()
-        if self.error is not None:
-            raise self.error

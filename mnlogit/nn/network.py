@@ -20,14 +20,13 @@ import pandas as pd
 from ..exceptions import MNLogitError
 from ..likelihood import log_softmax_inplace
 from ..sources import single_threaded_blas
-from .activations import Activation, get_activation
+from .activations import get_activation
 from .checks import check_features, check_labels
 from .kernel import (
     Batches,
     Params,
     SerialStep,
     StepRule,
-    TwoThreadStep,
     Workspace,
     forward,
 )
@@ -40,7 +39,7 @@ EVAL_BLOCK = 4096  # rows per forward block when predicting
 def _epoch(
     order: np.ndarray,
     batch_size: int,
-    steppers: dict[int, SerialStep | TwoThreadStep],
+    steppers: dict[int, SerialStep],
     rule: StepRule,
     progress: Progress,
 ) -> tuple[float, int]:
@@ -48,22 +47,15 @@ def _epoch(
     n = order.shape[0]
     report_every = max(1, -(-n // batch_size) // 50)
     loss, hits = 0.0, 0
-    last = next(iter(steppers.values()))
     # Overflow only happens when training diverges, which the caller reports.
     with single_threaded_blas(), np.errstate(over="ignore", invalid="ignore"):
         for count, first in enumerate(range(0, n, batch_size), 1):
             idx = order[first : first + batch_size]
-            stepper = steppers[idx.shape[0]]
-            if stepper is not last:  # the other workspace's helper must be done
-                last.drain()
-                last = stepper
-            batch_loss, batch_hits = stepper.step(rule, idx)
+            batch_loss, batch_hits = steppers[idx.shape[0]].step(rule, idx)
             loss += batch_loss
             hits += batch_hits
             if count % report_every == 0:
                 progress.advance(report_every)
-        for stepper in steppers.values():
-            stepper.drain()
         progress.advance(count % report_every)
     return loss, hits
 
@@ -140,7 +132,6 @@ class Network:
         verbose: bool = True,
         validation_data: tuple[Any, Any] | None = None,
         lr_schedule: str | Schedule | None = None,
-        threads: int = 1,
     ) -> pd.DataFrame:
         """Train from fresh N(0, 1/fan_in) weights by minibatch SGD on the cross-entropy.
 
@@ -162,10 +153,6 @@ class Network:
         lr_schedule : ``"constant"`` (default), ``"cosine"``, ``"linear"``, ``"step"``
             or a function ``f(epoch, epochs) -> factor`` of the base rate.
 
-        threads : 1 (default) or 2: split every step over two threads (rows of the
-            minibatch, input rows of the first layer's weights; a fixed split, so
-            results stay reproducible). Only worth it for large minibatches with an
-            idle second core: on a busy machine it was slower.
 
         Each fit starts afresh. BLAS runs in one thread (with threadpoolctl installed):
         a multithreaded BLAS on minibatch-sized products collapses under load.
@@ -201,8 +188,6 @@ class Network:
         epochs, batch_size = int(epochs), int(batch_size)
         if epochs < 1 or batch_size < 1:
             raise MNLogitError(f"epochs and batch_size must be >= 1; got {epochs}, {batch_size}")
-        if threads not in (1, 2):
-            raise MNLogitError(f"threads must be 1 or 2; got {threads!r}")
         if not (lr > 0 and 0 <= momentum < 1 and l2 >= 0):
             raise MNLogitError(
                 f"need lr > 0, 0 <= momentum < 1 and l2 >= 0; got {lr}, {momentum}, {l2}"
@@ -228,9 +213,7 @@ class Network:
         with contextlib.ExitStack() as stack:
             stack.callback(progress.close)
             data = Batches(X, targets, labels)
-            steppers = {
-                ws.batch: self._stepper(ws, activation, data, stack, threads) for ws in spaces
-            }
+            steppers = {ws.batch: SerialStep(self.params, ws, activation, data) for ws in spaces}
             for epoch in range(epochs):
                 rate = lr * float(schedule(epoch, epochs))
                 rule = StepRule(rate, momentum, 1.0 - rate * l2 / n)
@@ -261,18 +244,6 @@ class Network:
         params.velocities, params.bias_velocities = [], []
         self.history_ = pd.DataFrame(rows)
         return self.history_
-
-    def _stepper(
-        self,
-        ws: Workspace,
-        activation: Activation,
-        data: Batches,
-        stack: contextlib.ExitStack,
-        threads: int,
-    ) -> SerialStep | TwoThreadStep:
-        if threads == 2 and ws.batch >= 2:
-            return stack.enter_context(TwoThreadStep(self.params, ws, activation, data))
-        return SerialStep(self.params, ws, activation, data)
 
     # -- evaluation ----------------------------------------------------------------
     def _log_proba(self, X: np.ndarray) -> Iterator[np.ndarray]:
