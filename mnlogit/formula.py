@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import functools
 import warnings
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field, replace
@@ -84,13 +85,14 @@ class ModelFrame:
         """Number of design columns k."""
         return self.X.shape[1]
 
-    @property
+    @functools.cached_property
     def constant_column(self) -> int | None:
         """Index of the first non-zero constant design column (the intercept), if any."""
         if self.X.shape[0] == 0:
             return None
-        first = self.X[0]
-        candidates = np.flatnonzero((first != 0) & np.all(self.X == first, axis=0))
+        # Largest equals smallest: two reductions, no n x k temporary (X has no NaN).
+        high, low = self.X.max(axis=0), self.X.min(axis=0)
+        candidates = np.flatnonzero((high == low) & (high != 0))
         return int(candidates[0]) if candidates.size else None
 
     def outcome_counts(self) -> np.ndarray:
@@ -548,9 +550,12 @@ def frame_from_arrays(
         X.flags.writeable = False
     else:
         X = exog_df.to_numpy(dtype=np.float64)
-    # A row with a finite sum holds no NaN: one pass over X, and the exact per-cell
-    # test only on the (usually few) other rows.
-    suspect = np.flatnonzero(~np.isfinite(X.sum(axis=1)))
+    # A finite total rules out NaN anywhere (the usual case: one fast pass); otherwise a
+    # row with a finite sum holds none, and only the other rows get the per-cell test.
+    if np.isfinite(X.sum()):
+        suspect = np.empty(0, dtype=np.intp)
+    else:
+        suspect = np.flatnonzero(~np.isfinite(X.sum(axis=1)))
     nan_cells = np.isnan(X[suspect])
     ok = y_raw.notna().to_numpy().copy()
     ok[suspect[nan_cells.any(axis=1)]] = False
@@ -610,7 +615,7 @@ def _exog_frame(exog: Any) -> pd.DataFrame:
             raise DataError(f"exog must be two-dimensional, got shape {array.shape}")
         names = [f"x{j + 1}" for j in range(array.shape[1])]
         if array.shape[0] and np.issubdtype(array.dtype, np.number):
-            const = np.flatnonzero(np.all(array == 1, axis=0))
+            const = np.flatnonzero((array.max(axis=0) == 1) & (array.min(axis=0) == 1))
             names = ["const" if j in const else n for j, n in enumerate(names)]
             names = _renumber(names)
         # A view, not a copy: the frame is only read (names, dtypes, index).
