@@ -154,7 +154,7 @@ class Network:
             or a function ``f(epoch, epochs) -> factor`` of the base rate.
 
 
-        Each fit starts afresh. BLAS runs in one thread (with threadpoolctl installed):
+        Each fit starts afresh. BLAS runs in one thread during training:
         a multithreaded BLAS on minibatch-sized products collapses under load.
 
         Returns
