@@ -153,7 +153,6 @@ class Network:
         lr_schedule : ``"constant"`` (default), ``"cosine"``, ``"linear"``, ``"step"``
             or a function ``f(epoch, epochs) -> factor`` of the base rate.
 
-
         Each fit starts afresh. BLAS runs in one thread during training:
         a multithreaded BLAS on minibatch-sized products collapses under load.
 
