@@ -355,7 +355,11 @@ def _rebuild_design(state: dict[str, Any], arrays: dict[str, np.ndarray]) -> pat
         desc = patsy.ModelDesc.from_formula(str(state["rhs"]))
     except patsy.PatsyError as err:
         raise MNLogitError(f"cannot parse the saved formula '~{state['rhs']}': {err}") from None
-    for term in desc.rhs_termlist:
+    if desc.lhs_termlist:
+        # The stored right-hand side never holds a "~": a left-hand side would be evaluated
+        # by patsy before anything could refuse it, so it is refused unevaluated.
+        raise MNLogitError(f"the saved formula '~{state['rhs']}' has a left-hand side")
+    for term in desc.lhs_termlist + desc.rhs_termlist:
         for factor in term.factors:
             try:
                 _check_expression(factor.code, columns)

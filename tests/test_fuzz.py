@@ -392,6 +392,56 @@ def test_loading_never_runs_code_from_a_tampered_formula(saved_model, tmp_path):
     assert not list(tmp_path.glob("pwned*"))
 
 
+@pytest.mark.parametrize(
+    "rhs",
+    [
+        "{code} ~ Sepal_Length",
+        " Sepal_Length ~ {code}",
+        "{code} + Sepal_Length ~ 1",
+        "Sepal_Length + {code} ~ 0",
+        "I({code}) ~ Sepal_Length",
+    ],
+)
+@pytest.mark.parametrize(
+    "code", ["__import__('os').system('touch {marker}')", "open('{marker}', 'w')"]
+)
+def test_loading_never_evaluates_a_left_hand_side(saved_model, tmp_path, rhs, code):
+    # Before: only the right-hand side's terms were checked, and patsy evaluated an
+    # inserted left-hand side (with Python's built-ins) before refusing it.
+    *_, meta, _, raw_npz = saved_model
+    marker = tmp_path / "pwned"
+    document = json.loads(json.dumps(meta))
+    document["design"]["rhs"] = rhs.format(code=code.format(marker=marker))
+    path = write_model(tmp_path / "evil.mnlogit", json.dumps(document), raw_npz=raw_npz)
+    with pytest.raises(DataError, match="left-hand side|a saved model may only read columns"):
+        mnlogit.load(path)
+    assert not list(tmp_path.glob("pwned*"))
+
+
+@pytest.mark.parametrize("field", ["formula", "code", "column_names", "outcome_name", "index"])
+def test_no_string_field_of_a_saved_model_is_evaluated(saved_model, tmp_path, field):
+    # Every other string of the file is data: tampering with it gives an error or a model
+    # carrying the string, never a run of it.
+    res, iris, _, meta, _, raw_npz = saved_model
+    marker = tmp_path / "pwned"
+    code = f"__import__('os').system('touch {marker}')"
+    document = json.loads(json.dumps(meta))
+    target = {
+        "formula": (document["frame"], "formula", f"{code} ~ Sepal_Length"),
+        "code": (document["design"]["factors"][0], "code", code),
+        "column_names": (document["design"], "column_names", [code, code]),
+        "outcome_name": (document["outcome"], "name", code),
+        "index": (document["frame"], "row_index_name", code),
+    }[field]
+    target[0][target[1]] = target[2]
+    path = write_model(tmp_path / "evil.mnlogit", json.dumps(document), raw_npz=raw_npz)
+    try:
+        mnlogit.load(path).predict(iris.head())
+    except DataError:
+        pass
+    assert not list(tmp_path.glob("pwned*"))
+
+
 def test_object_arrays_in_a_saved_model_are_refused_not_unpickled(saved_model, tmp_path):
     # Before: a raw ValueError from numpy ("Object arrays cannot be loaded").
     res, iris, _, meta, arrays, _ = saved_model
