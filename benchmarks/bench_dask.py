@@ -43,7 +43,7 @@ def draw(n: int, seed: int):
     """A pandas chunk of ``n`` rows from the model."""
     import pandas as pd
 
-    from mnlogit.likelihood import model_probabilities
+    from mnlogit.core.likelihood import model_probabilities
 
     rng = np.random.default_rng(seed)
     X = rng.standard_normal((n, N_PREDICTORS))

@@ -1,5 +1,9 @@
 """mnlogit: multinomial logistic regression with exact Newton maximum likelihood.
 
+The public names load on first use (PEP 562): ``import mnlogit`` is cheap, and the
+neural-network module, the MNIST readers and the Dask engine are imported only when
+they are used.
+
 Examples
 --------
 >>> import mnlogit
@@ -9,7 +13,11 @@ Examples
 ['Independent', 'Republican']
 """
 
-from . import datasets, nn
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from .exceptions import (
     AliasedColumnsWarning,
     CollinearityError,
@@ -22,13 +30,29 @@ from .exceptions import (
     MNLogitWarning,
     PerfectSeparationWarning,
 )
-from .io import load
-from .model import MNLogit, fit
-from .report.compare import compare
-from .results import MNLogitResults
-from .wald import lr_test
+
+if TYPE_CHECKING:  # the names below, for type checkers and editors
+    from . import datasets, nn
+    from .api import fit
+    from .inference.wald import lr_test
+    from .io import load
+    from .model import MNLogit
+    from .report.compare import compare
+    from .results import MNLogitResults
 
 __version__ = "0.1.0"
+
+# public name -> (module, attribute; None for the module itself)
+_LAZY: dict[str, tuple[str, str | None]] = {
+    "fit": (".api", "fit"),
+    "MNLogit": (".model", "MNLogit"),
+    "MNLogitResults": (".results", "MNLogitResults"),
+    "compare": (".report.compare", "compare"),
+    "lr_test": (".inference.wald", "lr_test"),
+    "load": (".io", "load"),
+    "datasets": (".datasets", None),
+    "nn": (".nn", None),
+}
 
 __all__ = [
     "AliasedColumnsWarning",
@@ -50,3 +74,17 @@ __all__ = [
     "lr_test",
     "nn",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    module_name, attribute = _LAZY[name]
+    module = importlib.import_module(module_name, __name__)
+    value = module if attribute is None else getattr(module, attribute)
+    globals()[name] = value  # later lookups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -10,8 +10,8 @@ from collections.abc import Sequence
 import pandas as pd
 
 from . import datasets
+from .api import fit
 from .exceptions import MNLogitError
-from .model import fit
 
 SHIPPED = {
     "anes96": datasets.load_anes96,

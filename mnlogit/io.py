@@ -31,11 +31,11 @@ import numpy as np
 import pandas as pd
 import patsy
 
+from .core.newton import NewtonResult
+from .core.separation import Separation
+from .design.frame import ModelFrame, _referenced_names
+from .design.outcome import Outcome
 from .exceptions import DataError, MNLogitError
-from .formula import ModelFrame, _referenced_names
-from .newton import NewtonResult
-from .outcome import Outcome
-from .separation import Separation
 
 FORMAT = "mnlogit-results"
 VERSION = 1
@@ -153,7 +153,7 @@ def load(path: str | PathLike) -> Any:
 
 def _restore(meta: dict[str, Any], arrays: dict[str, np.ndarray]) -> Any:
     """Results from the JSON metadata and arrays of a saved model, checked for consistency."""
-    from .covariance import check_cov_type
+    from .inference.covariance import check_cov_type
     from .results import _METHODS, MNLogitResults
 
     est_meta = meta["estimate"]

@@ -56,7 +56,7 @@ def effect_grid(
     >>> grid["income"].tolist(), bool(grid["age"].nunique() == 1)
     ([1.0, 12.5, 24.0], True)
     """
-    from .margins import estimation_rows, model_variables
+    from .inference.margins import estimation_rows, model_variables
 
     at = dict(at or {})
     frame = results.model_frame

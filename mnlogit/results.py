@@ -14,14 +14,14 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from .covariance import covariance
+from .core.likelihood import model_probabilities
+from .core.newton import NewtonResult
+from .core.params import unvec
+from .core.separation import Separation
+from .design.frame import ModelFrame
 from .exceptions import DataError, MissingDataWarning
-from .formula import ModelFrame
-from .inference import chi2_pvalue, normal_quantile, two_sided_pvalues
-from .likelihood import model_probabilities
-from .newton import NewtonResult
-from .params import unvec
-from .separation import Separation
+from .inference.covariance import covariance
+from .inference.distributions import chi2_pvalue, normal_quantile, two_sided_pvalues
 
 PredictKind = Literal["prob", "class", "linear"]
 _METHODS = {
@@ -436,14 +436,7 @@ class MNLogitResults:
         0   0.807       0.176      0.017
         1   0.918       0.077      0.005
         """
-        if kind not in ("prob", "class", "linear"):
-            raise DataError(f"kind must be 'prob', 'class' or 'linear', got {kind!r}")
-        from .dask_engine import is_dask_collection, predict_dask  # Dask only if used
-
-        if is_dask_collection(newdata) or (newdata is None and is_dask_collection(
-            self.model_frame.X
-        )):
-            return predict_dask(self, newdata, kind, se)
+        self.check_predict_kind(kind)
         if se:
             if kind != "prob":
                 raise DataError(f"se=True is available for kind='prob' only, not {kind!r}")
@@ -477,6 +470,20 @@ class MNLogitResults:
             return pd.Series(labels[best], index=index, name=self.outcome_name)
         return pd.DataFrame(full, index=index, columns=columns)
 
+    @staticmethod
+    def check_predict_kind(kind: Any) -> None:
+        """Refuse a ``kind`` of prediction other than "prob", "class" or "linear".
+
+        Examples
+        --------
+        >>> MNLogitResults.check_predict_kind("odds")
+        Traceback (most recent call last):
+        ...
+        mnlogit.exceptions.DataError: kind must be 'prob', 'class' or 'linear', got 'odds'
+        """
+        if kind not in ("prob", "class", "linear"):
+            raise DataError(f"kind must be 'prob', 'class' or 'linear', got {kind!r}")
+
     # -- analyst toolkit ---------------------------------------------------------------
     def with_cov_type(
         self, cov_type: str, groups: Any = None, use_correction: bool = True
@@ -486,7 +493,7 @@ class MNLogitResults:
         Parameters
         ----------
         cov_type : ``"nonrobust"``, ``"HC0"``, ``"HC1"`` or ``"cluster"``
-            (see :mod:`mnlogit.covariance` for the formulas).
+            (see :mod:`mnlogit.inference.covariance` for the formulas).
         groups : clusters: a column name of the fitted data or one label per row;
             default: the clusters this fit already uses.
         use_correction : apply the cluster small-sample factor G/(G-1)·(N-1)/(N-p).
@@ -498,7 +505,7 @@ class MNLogitResults:
         >>> res.with_cov_type("HC0").cov_type, res.cov_type
         ('HC0', 'nonrobust')
         """
-        from .covariance import cov_options
+        from .inference.covariance import cov_options
 
         model = getattr(self, "model", None)
         if cov_type == "cluster" and groups is None and "groups" in self.cov_kwds:
@@ -528,12 +535,12 @@ class MNLogitResults:
         >>> res.wald_test("income", outcomes=["Independent", "Republican"], equal=True).df
         1
         """
-        from .wald import wald_test
+        from .inference.wald import wald_test
 
         return wald_test(self, restriction, outcomes, equal, value)
 
     def anova(self) -> pd.DataFrame:
-        """Per-term joint Wald tests; see :func:`mnlogit.wald.anova`.
+        """Per-term joint Wald tests; see :func:`mnlogit.inference.wald.anova`.
 
         Examples
         --------
@@ -542,13 +549,13 @@ class MNLogitResults:
         >>> res.anova().columns.tolist()
         ['df', 'chi2', 'p_value']
         """
-        from .wald import anova
+        from .inference.wald import anova
 
         return anova(self)
 
     def marginal_effects(self, at: str = "overall", **options: Any) -> pd.DataFrame:
         """Average marginal effects or effects at the means; see
-        :func:`mnlogit.margins.marginal_effects`.
+        :func:`mnlogit.inference.margins.marginal_effects`.
 
         Examples
         --------
@@ -557,13 +564,13 @@ class MNLogitResults:
         >>> res.marginal_effects()["outcome"].tolist()
         ['setosa', 'versicolor', 'virginica']
         """
-        from .margins import marginal_effects
+        from .inference.margins import marginal_effects
 
         return marginal_effects(self, at=at, **options)
 
     def get_prediction(self, newdata: Any = None, alpha: float = 0.05):
         """Predicted probabilities with delta-method standard errors; see
-        :func:`mnlogit.prediction.get_prediction`.
+        :func:`mnlogit.inference.prediction.get_prediction`.
 
         Examples
         --------
@@ -573,7 +580,7 @@ class MNLogitResults:
         >>> res.get_prediction(df.head(3)).se.shape
         (3, 3)
         """
-        from .prediction import get_prediction
+        from .inference.prediction import get_prediction
 
         return get_prediction(self, newdata, alpha)
 

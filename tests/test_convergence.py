@@ -10,9 +10,9 @@ import pytest
 
 import mnlogit
 from mnlogit import ConvergenceWarning, DataError
-from mnlogit.inference import inverse_information
-from mnlogit.likelihood import Derivatives
-from mnlogit.newton import newton
+from mnlogit.core.likelihood import Derivatives
+from mnlogit.core.newton import newton
+from mnlogit.inference.distributions import inverse_information
 
 
 def quadratic(t):

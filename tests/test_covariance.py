@@ -85,13 +85,13 @@ def test_frequency_weights_equal_expanded_rows(hsbdemo):
 
 
 def test_scores_sum_to_the_gradient(fitted):
-    from mnlogit.scores import score_blocks
+    from mnlogit.inference.scores import score_blocks
 
     frame = fitted.model_frame
     theta = np.asarray(fitted._theta) + 0.01
     total = sum(s.sum(axis=0) for _, s, _ in score_blocks(frame.X, frame.outcome.codes, None,
                                                            theta))
-    from mnlogit.sources import ArraySource
+    from mnlogit.core.sources import ArraySource
 
     source = ArraySource(frame.X, frame.outcome.codes, None, 3)
     np.testing.assert_allclose(total, source.derivatives(theta, hessian=False).gradient,

@@ -14,7 +14,7 @@ import statsmodels.api as sm
 
 import mnlogit
 from mnlogit import CollinearityError, DataError
-from mnlogit.likelihood import block_derivatives, model_probabilities
+from mnlogit.core.likelihood import block_derivatives, model_probabilities
 
 
 def simulate(n: int, coef: np.ndarray, rng: np.random.Generator, levels=None) -> pd.DataFrame:

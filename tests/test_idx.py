@@ -15,8 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
+from mnlogit.datasets.idx import parse_idx, read_idx, write_idx
 from mnlogit.exceptions import DataError
-from mnlogit.idx import parse_idx, read_idx, write_idx
 
 
 def test_reads_bytes_laid_out_by_hand(tmp_path):

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from mnlogit.likelihood import block_derivatives, log_softmax_inplace, model_probabilities
-from mnlogit.params import unvec, vec
-from mnlogit.sources import ArraySource
+from mnlogit.core.likelihood import block_derivatives, log_softmax_inplace, model_probabilities
+from mnlogit.core.params import unvec, vec
+from mnlogit.core.sources import ArraySource
 
 
 def _problem(n=200, k=4, m=3, seed=0, weights=False):

@@ -9,8 +9,8 @@ import pytest
 from conftest import load_reference
 
 import mnlogit
-from mnlogit import margins
 from mnlogit.exceptions import MNLogitError
+from mnlogit.inference import margins
 
 
 @pytest.fixture(scope="module")

@@ -13,10 +13,10 @@ import numpy as np
 import pytest
 
 import mnlogit
-from mnlogit._resources import shipped_data_dir
+from mnlogit.datasets.idx import write_idx
+from mnlogit.datasets.mnist import MNIST_SHA256, find_data
+from mnlogit.datasets.resources import shipped_data_dir
 from mnlogit.exceptions import DataError
-from mnlogit.idx import write_idx
-from mnlogit.mnist import MNIST_SHA256, find_data
 
 PUBLISHED_MD5 = {
     "train-images-idx3-ubyte.gz": "f68b3c2dcbeaaa9fbdd348bbdeb94873",
@@ -188,7 +188,7 @@ def test_download_verifies_checksums_and_falls_back_to_the_next_mirror(tmp_path,
     # mirror and fails on the first; then a mirror serving corrupted bytes is refused.
     import shutil
 
-    from mnlogit import mnist
+    from mnlogit.datasets import mnist
 
     shipped = shipped_data_dir() / "mnist"
     calls = []

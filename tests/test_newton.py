@@ -8,8 +8,8 @@ import statsmodels.api as sm
 
 import mnlogit
 from mnlogit import ConvergenceWarning
-from mnlogit.likelihood import Derivatives
-from mnlogit.newton import newton
+from mnlogit.core.likelihood import Derivatives
+from mnlogit.core.newton import newton
 
 
 def test_quadratic_objective_is_solved_in_one_step_then_confirmed():

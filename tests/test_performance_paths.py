@@ -20,14 +20,14 @@ import pytest
 import statsmodels.api as sm
 
 import mnlogit
-import mnlogit.model
-import mnlogit.start
+import mnlogit.core.estimate
+import mnlogit.core.strategy
+from mnlogit.core.likelihood import block_derivatives
+from mnlogit.core.newton import newton_reusing_hessian
+from mnlogit.core.params import unvec
+from mnlogit.core.patterns import collapse_rows
+from mnlogit.core.sources import ArraySource
 from mnlogit.datasets import make_multinomial
-from mnlogit.likelihood import block_derivatives
-from mnlogit.newton import newton_reusing_hessian
-from mnlogit.params import unvec
-from mnlogit.patterns import collapse_rows
-from mnlogit.sources import ArraySource
 
 
 def _arrays(n, p, k, seed=3, weights=False):
@@ -42,10 +42,10 @@ def _fit(X, y, w, staged, monkeypatch, **options):
     """Fit with the staged path forced on (small thresholds) or off."""
     with monkeypatch.context() as patch:
         if staged:
-            patch.setattr(mnlogit.model, "MANY_ROWS", 5_000)
-            patch.setattr(mnlogit.start, "subsample_size", lambda n, p: 2_000)
+            patch.setattr(mnlogit.core.estimate, "MANY_ROWS", 5_000)
+            patch.setattr(mnlogit.core.strategy, "subsample_size", lambda n, p: 2_000)
         else:
-            patch.setattr(mnlogit.model, "MANY_ROWS", 10**12)
+            patch.setattr(mnlogit.core.estimate, "MANY_ROWS", 10**12)
         return mnlogit.MNLogit(y, X, weights=w).fit(**options)
 
 
@@ -107,11 +107,13 @@ def test_collapsed_patterns_give_the_uncollapsed_fit(weights, monkeypatch):
     data = _categorical()
     formula = "y ~ x1 + x2 + x3"
     collapsed = mnlogit.fit(formula, data, weights=weights)
-    assert mnlogit.model._source(collapsed.model_frame).n_rows <= 24 * 4  # patterns x outcomes
+    assert (
+        mnlogit.core.estimate.solver_rows(collapsed.model_frame).n_rows <= 24 * 4
+    )  # patterns x outcomes
     with monkeypatch.context() as patch:
-        patch.setattr(mnlogit.model, "COLLAPSE_ROWS", 10**12)
+        patch.setattr(mnlogit.core.estimate, "COLLAPSE_ROWS", 10**12)
         full = mnlogit.fit(formula, data, weights=weights)
-        assert mnlogit.model._source(full.model_frame).n_rows == len(data)
+        assert mnlogit.core.estimate.solver_rows(full.model_frame).n_rows == len(data)
         full_hc1 = full.with_cov_type("HC1").bse
         full_cluster = full.with_cov_type("cluster", groups=data["g"].to_numpy()).bse
     _assert_same_fit(collapsed, full)
@@ -165,13 +167,15 @@ def test_full_rank_shortcut_defers_to_the_qr_rule_near_aliasing():
     x1 = rng.normal(size=5_000)
     y = rng.integers(0, 3, 5_000)
     clear = np.column_stack([np.ones(5_000), x1, rng.normal(size=5_000)])
-    assert mnlogit.model._clearly_full_rank(ArraySource(clear, y, None, 3))
+    assert mnlogit.core.estimate.clearly_full_rank(ArraySource(clear, y, None, 3))
     # x2 = x1 up to 1e-6 of its length: not aliased by the 1e-7 rule, but too close
     # for the shortcut, which hands over to the QR check (which keeps the column).
     near = np.column_stack([np.ones(5_000), x1, x1 + 1e-6 * rng.normal(size=5_000)])
-    assert not mnlogit.model._clearly_full_rank(ArraySource(near, y, None, 3))
+    assert not mnlogit.core.estimate.clearly_full_rank(ArraySource(near, y, None, 3))
     model = mnlogit.MNLogit(y, near)
-    aliasing = mnlogit.model.check_design(model.frame, mnlogit.model._source(model.frame))
+    aliasing = mnlogit.core.estimate.check_design(
+        model.frame, mnlogit.core.estimate.solver_rows(model.frame)
+    )
     assert aliasing.aliased == ()
     exact = np.column_stack([np.ones(5_000), x1, 2.0 * x1])
     with pytest.raises(mnlogit.CollinearityError, match="'x2' = 2\\*'x1'"):

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 import mnlogit
-from mnlogit.likelihood import model_probabilities
+from mnlogit.core.likelihood import model_probabilities
 
 
 @pytest.fixture(scope="module")

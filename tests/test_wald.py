@@ -9,7 +9,7 @@ from scipy import stats
 
 import mnlogit
 from mnlogit.exceptions import MNLogitError
-from mnlogit.wald import TestResult
+from mnlogit.inference.wald import TestResult
 
 
 @pytest.fixture(scope="module")

@@ -14,33 +14,30 @@ The solver, covariance, results and reports are the in-memory code.
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Callable, Hashable
-from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
 
-from ..exceptions import (
-    CollinearityError,
-    DataError,
-    MNLogitError,
-)
-from ..formula import (
+from ..core.estimate import intercept_start, warn_about
+from ..core.newton import newton
+from ..core.params import vec
+from ..core.rank import find_aliased
+from ..core.separation import Separation
+from ..design.frame import (
     _check_missing_policy,
     _check_names,
     _describe_counts,
     _factor_codes,
     _warn_dropped,
 )
-from ..model import MNLogit, _warn_about
-from ..newton import newton
-from ..outcome import encode_outcome
-from ..params import vec
-from ..rank import find_aliased
-from ..results import MNLogitResults
-from ..separation import Separation
+from ..design.outcome import encode_outcome
+from ..exceptions import (
+    CollinearityError,
+    DataError,
+    MNLogitError,
+)
 from .frame import (
     DaskModelFrame,
     DesignSpec,
@@ -50,66 +47,12 @@ from .frame import (
     outcome_sample,
     scan_partition,
 )
+from .inputs import as_dask_frame
+from .results import DaskMNLogitResults
 from .source import DaskSource, block_stats, constant_column, merge_stats
 
-PARQUET_SUFFIXES = (".parquet", ".parq", ".pq")
 # Share of the (cluster) memory the persisted design blocks may take.
 PERSIST_SHARE = 0.5
-
-
-def as_dask_frame(data: Any) -> Any:
-    """A Dask DataFrame as given, or read from a Parquet path, directory or glob.
-
-    Examples
-    --------
-    >>> import dask.dataframe as dd, pandas as pd
-    >>> ddf = dd.from_pandas(pd.DataFrame({"x": [1.0, 2.0]}), npartitions=1)
-    >>> as_dask_frame(ddf) is ddf
-    True
-    """
-    if _is_parquet_path(data):
-        try:
-            import dask.dataframe as dd
-        except ImportError:
-            raise ImportError(
-                "fitting Parquet files or Dask DataFrames needs the Dask extra: "
-                "pip install 'mnlogit[dask]'"
-            ) from None
-        return dd.read_parquet(os.fspath(data))
-    if not is_dask_collection(data):
-        raise DataError(f"expected a Dask DataFrame or a Parquet path, got {type(data).__name__}")
-    return data
-
-
-def is_dask_collection(data: Any) -> bool:
-    """Whether ``data`` is a Dask object (checked without importing Dask).
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> is_dask_collection(pd.DataFrame())
-    False
-    """
-    return type(data).__module__.split(".")[0] in ("dask", "dask_expr")
-
-
-def wants_dask(data: Any) -> bool:
-    """Whether ``mnlogit.fit`` should use this engine: a Dask object or a Parquet path.
-
-    Examples
-    --------
-    >>> wants_dask("data/*.parquet"), wants_dask("data.csv"), wants_dask([1, 2])
-    (True, False, False)
-    """
-    return _is_parquet_path(data) or is_dask_collection(data)
-
-
-def _is_parquet_path(data: Any) -> bool:
-    """A path (or glob) of Parquet files, or a directory (a Parquet data set)."""
-    if not isinstance(data, (str, os.PathLike)):
-        return False
-    path = os.fspath(data)
-    return path.lower().endswith(PARQUET_SUFFIXES) or os.path.isdir(path)
 
 
 def fit_dask(
@@ -130,7 +73,7 @@ def fit_dask(
     split_every: int = 8,
     progress: bool = True,
     **unsupported: Any,
-) -> MNLogitResults:
+) -> DaskMNLogitResults:
     """Fit a multinomial logit to a Dask DataFrame by exact Newton iterations.
 
     Parameters
@@ -224,22 +167,16 @@ def fit_dask(
         formula=formula,
     )
     if start_params is None:
-        # The in-memory starting values, from the attributes start_params reads.
-        view = SimpleNamespace(
-            outcome_counts=frame.outcome_counts,
-            n_terms=n_terms,
-            outcome=outcome,
-            constant_column=frame.constant_column,
-            X=None if stats.first_row is None else stats.first_row[None, :],
-        )
-        theta0 = vec(MNLogit.start_params(SimpleNamespace(frame=view)))
+        constant = frame.constant_column
+        value = 1.0 if constant is None else float(stats.first_row[constant])
+        theta0 = vec(intercept_start(frame.outcome_counts(), n_terms, constant, value))
     else:
         theta0 = vec(np.asarray(start_params, dtype=float))
     source = DaskSource(blocks, n_terms, n_outcomes, split_every)
     report = _progress(callback) if progress else callback
     result = newton(source.derivatives, theta0, maxiter, gtol, ftol, report)
-    _warn_about(result, Separation(False, checked=False), frame)
-    return MNLogitResults(frame, result, cov_type)
+    warn_about(result, Separation(False, checked=False), frame)
+    return DaskMNLogitResults(frame, result, cov_type)
 
 
 def _known_categories(ddf: Any) -> Any:
@@ -248,7 +185,8 @@ def _known_categories(ddf: Any) -> Any:
     import pandas as pd
 
     unknown = [
-        name for name, dtype in ddf.dtypes.items()
+        name
+        for name, dtype in ddf.dtypes.items()
         if isinstance(dtype, pd.CategoricalDtype) and not ddf[name].cat.known
     ]
     return ddf.astype({name: object for name in unknown}) if unknown else ddf
@@ -263,9 +201,7 @@ def _reject(options: dict[str, Any], cov_type: str) -> None:
             "fit a sample in memory for penalised or robust fits"
         )
     if cov_type != "nonrobust":
-        raise MNLogitError(
-            f"the Dask engine computes cov_type='nonrobust' only, not {cov_type!r}"
-        )
+        raise MNLogitError(f"the Dask engine computes cov_type='nonrobust' only, not {cov_type!r}")
 
 
 def _check_rows(
@@ -343,4 +279,4 @@ def _progress(callback: Callable[[dict], None] | None) -> Callable[[dict], None]
     return report
 
 
-__all__ = ["fit_dask", "as_dask_frame", "is_dask_collection", "wants_dask"]
+__all__ = ["fit_dask"]

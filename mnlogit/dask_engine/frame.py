@@ -1,6 +1,6 @@
 """A model frame over a Dask DataFrame: one shared design specification for all partitions.
 
-The in-memory :class:`~mnlogit.formula.ModelFrame` learns the outcome levels and the
+The in-memory :class:`~mnlogit.design.frame.ModelFrame` learns the outcome levels and the
 categorical predictor levels from the rows used. Here one parallel pass over the
 partitions (:func:`scan_partition`) counts missing values and keeps, from each
 partition, its first complete row and the first complete row of every distinct value
@@ -22,8 +22,7 @@ import numpy as np
 import pandas as pd
 import patsy
 
-from ..exceptions import DataError, FormulaError
-from ..formula import (
+from ..design.frame import (
     _build_design,
     _check_finite,
     _evaluate_outcome,
@@ -33,7 +32,8 @@ from ..formula import (
     _parse_formula,
     _referenced_names,
 )
-from ..outcome import Outcome
+from ..design.outcome import Outcome
+from ..exceptions import DataError, FormulaError
 
 # Formulas evaluated on workers see the columns, patsy's builtins (C, I, Q, ...) and numpy.
 _NAMESPACE = {"np": np, "numpy": np}

@@ -10,8 +10,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..design.outcome import Outcome
 from ..exceptions import DataError, MissingDataWarning
-from ..outcome import Outcome
+from ..results import MNLogitResults
 from .frame import DesignSpec
 
 
@@ -39,8 +40,6 @@ def predict_partition(
     part: pd.DataFrame, frame: PredictionFrame, kind: str, rows_used: bool
 ) -> pd.DataFrame | pd.Series:
     """In-memory ``predict`` of one partition; with ``rows_used`` only complete rows."""
-    from ..results import MNLogitResults
-
     if rows_used:
         part = part.loc[frame.spec.formula.complete_rows(part)[1]]
     results = MNLogitResults(frame, SimpleNamespace(theta=frame.theta))
@@ -67,8 +66,10 @@ def predict_dask(results: Any, newdata: Any = None, kind: str = "prob", se: bool
     1   0.918       0.077      0.005
     """
     if se:
-        raise DataError("standard errors of predictions are not available lazily; "
-                        "pass a pandas DataFrame (e.g. ddf.head(1000)) with se=True")
+        raise DataError(
+            "standard errors of predictions are not available lazily; "
+            "pass a pandas DataFrame (e.g. ddf.head(1000)) with se=True"
+        )
     model_frame = results.model_frame
     spec = getattr(model_frame, "spec", None)
     if spec is None:

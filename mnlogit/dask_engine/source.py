@@ -1,8 +1,8 @@
 """DaskSource: the row-source interface over the partitions of a Dask collection.
 
 Each call of :meth:`DaskSource.derivatives` maps the in-memory kernel
-(:class:`mnlogit.sources.ArraySource`, row blocks through
-:func:`mnlogit.likelihood.block_derivatives`) over the partitions' design blocks and
+(:class:`mnlogit.core.sources.ArraySource`, row blocks through
+:func:`mnlogit.core.likelihood.block_derivatives`) over the partitions' design blocks and
 tree-reduces the sums of (llf, gradient, Hessian) to the client. The blocks are
 either persisted in (cluster) memory or rebuilt from the source files on each pass.
 """
@@ -14,9 +14,10 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from ..likelihood import Derivatives
-from ..rank import triangular_factor
-from ..sources import ArraySource, single_threaded_blas
+from ..core.likelihood import Derivatives
+from ..core.rank import triangular_factor
+from ..core.sources import ArraySource
+from ..core.threads import single_threaded_blas
 from .frame import Block
 
 
@@ -48,9 +49,7 @@ def add_derivatives(*parts: Derivatives) -> Derivatives:
     2.0
     """
     hessian = None if parts[0].hessian is None else sum(p.hessian for p in parts)
-    return Derivatives(
-        float(sum(p.llf for p in parts)), sum(p.gradient for p in parts), hessian
-    )
+    return Derivatives(float(sum(p.llf for p in parts)), sum(p.gradient for p in parts), hessian)
 
 
 def tree_reduce(items: Sequence[Any], combine: Callable[..., Any], split_every: int = 8) -> Any:
@@ -153,9 +152,7 @@ def block_stats(block: Block, n_outcomes: int) -> BlockStats:
     chunk = 65536
     with single_threaded_blas():
         R = triangular_factor((scaled[i : i + chunk] for i in range(0, n_rows, chunk)), n_terms)
-    return BlockStats(
-        n_rows, counts, n_positive, n_negative, n_infinite, first, constant, R
-    )
+    return BlockStats(n_rows, counts, n_positive, n_negative, n_infinite, first, constant, R)
 
 
 def merge_stats(stats: Sequence[BlockStats]) -> BlockStats:

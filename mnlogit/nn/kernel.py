@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy.linalg import blas
 
-from ..likelihood import log_softmax_inplace
+from ..core.likelihood import log_softmax_inplace
 from .activations import Activation
 
 

@@ -17,9 +17,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..core.likelihood import log_softmax_inplace
+from ..core.threads import single_threaded_blas
 from ..exceptions import MNLogitError
-from ..likelihood import log_softmax_inplace
-from ..sources import single_threaded_blas
 from .activations import get_activation
 from .checks import check_features, check_labels
 from .kernel import (

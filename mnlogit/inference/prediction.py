@@ -18,10 +18,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .exceptions import MissingDataWarning
-from .inference import normal_quantile
-from .likelihood import model_probabilities
-from .params import unvec
+from ..core.likelihood import model_probabilities
+from ..core.params import unvec
+from ..exceptions import MissingDataWarning
+from .distributions import normal_quantile
 
 _BLOCK_ROWS = 4096
 
@@ -126,8 +126,8 @@ def get_prediction(results: Any, newdata: Any = None, alpha: float = 0.05) -> Pr
     probs = np.full((len(index), n_out), np.nan)
     var = np.full((len(index), n_out), np.nan)
     for start in range(0, len(kept), _BLOCK_ROWS):
-        rows = kept[start:start + _BLOCK_ROWS]
-        block = X[start:start + _BLOCK_ROWS]
+        rows = kept[start : start + _BLOCK_ROWS]
+        block = X[start : start + _BLOCK_ROWS]
         p = model_probabilities(block @ coef)
         probs[rows] = p[:, order]
         var[rows] = probability_variance(block, p, cov)[:, order]

@@ -22,7 +22,7 @@ from collections.abc import Callable
 import numpy as np
 from scipy import linalg
 
-from .exceptions import MNLogitError
+from ..exceptions import MNLogitError
 from .likelihood import Derivatives
 from .params import unvec, vec
 from .sources import ArraySource
@@ -115,7 +115,9 @@ def _firth_adjustment(source: ArraySource, theta: np.ndarray, inverse: np.ndarra
     k, m = source.n_terms, source.n_outcomes - 1
     coef = unvec(theta, k)
     total = np.zeros((k, m))
-    blocks = [[inverse[a * k:(a + 1) * k, b * k:(b + 1) * k] for b in range(m)] for a in range(m)]
+    blocks = [
+        [inverse[a * k : (a + 1) * k, b * k : (b + 1) * k] for b in range(m)] for a in range(m)
+    ]
     for X, _, w in source.blocks():
         eta = X @ coef
         shift = np.maximum(eta.max(axis=1), 0.0)[:, None]

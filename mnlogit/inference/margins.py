@@ -30,16 +30,24 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from .exceptions import DataError, MNLogitError
-from .inference import normal_quantile, two_sided_pvalues
-from .likelihood import model_probabilities
-from .params import unvec
+from ..core.likelihood import model_probabilities
+from ..core.params import unvec
+from ..exceptions import DataError, MNLogitError
+from .distributions import normal_quantile, two_sided_pvalues
 from .prediction import probability_jacobian
 
 At = Literal["overall", "mean"]
 _BLOCK_ROWS = 8192
 COLUMNS = [
-    "outcome", "term", "effect", "std_error", "z", "p_value", "conf_low", "conf_high", "kind",
+    "outcome",
+    "term",
+    "effect",
+    "std_error",
+    "z",
+    "p_value",
+    "conf_low",
+    "conf_high",
+    "kind",
 ]
 
 
@@ -73,7 +81,7 @@ def model_variables(results: Any, data: pd.DataFrame | None) -> list[Variable]:
             for j, name in enumerate(results.exog_names)
             if j != frame.constant_column
         ]
-    from .formula import _referenced_names  # the formula module owns the patsy parsing
+    from ..design.frame import _referenced_names  # the formula module owns the patsy parsing
 
     found: dict[str, Variable] = {}
     bases = _treatment_bases(info)
@@ -169,9 +177,11 @@ def marginal_effects(
     cov = np.asarray(results._cov)
     pieces = []
     for variable in chosen:
-        contrasts = [(None, None)] if not variable.levels else [
-            (level, variable.base) for level in variable.levels if level != variable.base
-        ]
+        contrasts = (
+            [(None, None)]
+            if not variable.levels
+            else [(level, variable.base) for level in variable.levels if level != variable.base]
+        )
         for level, base in contrasts:
             effect, jac = _effect(results, rows, variable, (level, base), coef, at)
             se = np.sqrt(np.maximum(np.einsum("jp,pq,jq->j", jac, cov, jac), 0.0))
@@ -206,9 +216,7 @@ def estimation_rows(results: Any, data: pd.DataFrame | None) -> tuple[Any, np.nd
     if data is None:
         fitted = getattr(getattr(results, "model", None), "data", None)
         if fitted is None:
-            raise DataError(
-                "the fitted data are not available (e.g. a loaded model): pass data="
-            )
+            raise DataError("the fitted data are not available (e.g. a loaded model): pass data=")
         rows = fitted.iloc[frame.row_positions]
         weights = np.ones(len(rows)) if frame.weights is None else frame.weights
         return rows, weights, True
@@ -232,8 +240,10 @@ def _designs(
         block = None if rows_data is None else rows_data.iloc[rows]
         if variable.levels:
             level, base = contrast
-            yield rows, _design_at(frame, block, variable, level), _design_at(
-                frame, block, variable, base
+            yield (
+                rows,
+                _design_at(frame, block, variable, level),
+                _design_at(frame, block, variable, base),
             )
             continue
         X = frame.X[rows] if fitted else _design(frame, block)

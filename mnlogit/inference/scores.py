@@ -13,8 +13,8 @@ from collections.abc import Iterator
 
 import numpy as np
 
-from .likelihood import model_probabilities
-from .params import unvec
+from ..core.likelihood import model_probabilities
+from ..core.params import unvec
 
 # Rows per block: the (rows x k*m) score block stays a few megabytes.
 _BLOCK_BYTES = 8 * 2**20

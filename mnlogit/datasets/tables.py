@@ -9,18 +9,15 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ._resources import shipped_data_dir
-from .exceptions import DataError
-from .likelihood import model_probabilities
-from .mnist import load_fashion_mnist, load_mnist
+from ..core.likelihood import model_probabilities
+from ..exceptions import DataError
+from .resources import shipped_data_dir
 
 __all__ = [
     "load_alligator_lakes",
     "load_alligators",
     "load_anes96",
-    "load_fashion_mnist",
     "load_iris",
-    "load_mnist",
     "make_multinomial",
 ]
 
@@ -162,7 +159,5 @@ def make_multinomial(
     labels = [f"y{j}" for j in range(k)]
     data = pd.DataFrame(X, columns=[f"x{j + 1}" for j in range(p)])
     data.insert(0, "y", pd.Categorical.from_codes(np.minimum(draws, k - 1), labels))
-    truth = pd.DataFrame(
-        coef, index=["Intercept"] + list(data.columns[1:]), columns=labels[1:]
-    )
+    truth = pd.DataFrame(coef, index=["Intercept"] + list(data.columns[1:]), columns=labels[1:])
     return data, truth

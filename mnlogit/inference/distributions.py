@@ -7,8 +7,8 @@ import numbers
 import numpy as np
 from scipy import linalg, stats
 
-from .exceptions import MNLogitError
-from .rank import definite_cholesky
+from ..core.rank import definite_cholesky
+from ..exceptions import MNLogitError
 
 
 def inverse_information(hessian: np.ndarray) -> np.ndarray:

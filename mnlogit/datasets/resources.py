@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-_PACKAGE = Path(__file__).resolve().parent
+# mnlogit/ itself: this module lives in mnlogit/datasets/.
+_PACKAGE = Path(__file__).resolve().parent.parent
 
 
 def shipped_data_dir() -> Path:

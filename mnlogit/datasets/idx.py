@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .exceptions import DataError
+from ..exceptions import DataError
 
 # IDX type code -> big-endian numpy dtype.
 _TYPES = {

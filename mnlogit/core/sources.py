@@ -3,7 +3,7 @@
 The solver asks a row source one question -- the sums of log-likelihood,
 gradient and Hessian at a parameter vector -- and never touches the data.
 :class:`ArraySource` answers it for in-memory arrays, processing row blocks of
-cache size (:func:`mnlogit.likelihood.block_products`), so temporaries stay a
+cache size (:func:`mnlogit.core.likelihood.block_products`), so temporaries stay a
 few megabytes whatever the number of rows. Large arrays are split between one
 thread per core, each running single-threaded BLAS: on a busy machine a
 multi-threaded BLAS on small blocks spins and slows down by an order of magnitude.
@@ -11,63 +11,19 @@ multi-threaded BLAS on small blocks spins and slows down by an order of magnitud
 
 from __future__ import annotations
 
-import functools
-import os
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
-from typing import Any
 
 import numpy as np
-from threadpoolctl import ThreadpoolController
 
 from .likelihood import Derivatives, assemble, block_products
 from .params import unvec
+from .threads import available_cores, row_pool, single_threaded_blas
 
 # Bytes of the GEMM operand of one row block (rows x (m + k*m*(m+1)/2) doubles):
 # small enough that a block per core stays in cache.
 _BLOCK_BYTES = 4 * 2**20
 # Rows per block of a pass without the Hessian.
 _GRADIENT_ROWS = 8192
-
-
-def available_cores() -> int:
-    """Cores this process may run on.
-
-    Examples
-    --------
-    >>> available_cores() >= 1
-    True
-    """
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
-
-
-@functools.cache
-def _pool(workers: int) -> ThreadPoolExecutor:
-    """A long-lived pool: starting threads on every likelihood pass costs milliseconds."""
-    return ThreadPoolExecutor(workers, thread_name_prefix="mnlogit-rows")
-
-
-@functools.cache
-def _blas_controller() -> ThreadpoolController:
-    # Inspecting the loaded BLAS libraries takes milliseconds: do it once.
-    return ThreadpoolController()
-
-
-def single_threaded_blas() -> Any:
-    """Context limiting BLAS to one thread.
-
-    Row blocks, Dask tasks and minibatches already use the cores; a multi-threaded
-    BLAS inside them oversubscribes the cores and slows down by large factors.
-
-    Examples
-    --------
-    >>> with single_threaded_blas():
-    ...     pass
-    """
-    return _blas_controller().limit(limits=1, user_api="blas")
 
 
 class ArraySource:
@@ -164,7 +120,7 @@ class ArraySource:
             workers = max(1, min(self.workers, self.n_rows // step))
             edges = np.linspace(0, self.n_rows, workers + 1).astype(int)
             with single_threaded_blas():
-                parts = list(_pool(workers).map(rows, zip(edges[:-1], edges[1:], strict=True)))
+                parts = list(row_pool(workers).map(rows, zip(edges[:-1], edges[1:], strict=True)))
         products = sum(p[1] for p in parts if p[1] is not None)
         gradient, hess = assemble(products, self.n_outcomes - 1)
         return Derivatives(float(sum(p[0] for p in parts)), gradient, hess)

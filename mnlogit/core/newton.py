@@ -88,7 +88,7 @@ def newton(
     Examples
     --------
     >>> import numpy as np
-    >>> from mnlogit.likelihood import Derivatives
+    >>> from mnlogit.core.likelihood import Derivatives
     >>> f = lambda t: Derivatives(-float((t - 3.0) @ (t - 3.0)), -2 * (t - 3.0), -2 * np.eye(1))
     >>> newton(f, np.zeros(1)).theta
     array([3.])
@@ -233,7 +233,7 @@ def newton_reusing_hessian(
     Examples
     --------
     >>> import numpy as np
-    >>> from mnlogit.likelihood import Derivatives
+    >>> from mnlogit.core.likelihood import Derivatives
     >>> def f(t, hessian=True):
     ...     return Derivatives(-float((t - 3.0) @ (t - 3.0)), -2 * (t - 3.0), -2 * np.eye(1))
     >>> res = newton_reusing_hessian(f, np.zeros(1), -1.5 * np.eye(1))

@@ -19,9 +19,9 @@ from pathlib import Path
 
 import numpy as np
 
-from ._resources import shipped_data_dir
-from .exceptions import DataError
+from ..exceptions import DataError
 from .idx import read_idx
+from .resources import shipped_data_dir
 
 IMAGES_MAGIC = 2051
 LABELS_MAGIC = 2049

@@ -2,7 +2,7 @@
 
 - ``nonrobust``: the inverse observed information, ``A = (-H)^-1``.
 - ``HC0``: the sandwich ``A (Σ_i w_i s_i s_i') A`` with per-row scores ``s_i``
-  (:mod:`mnlogit.scores`); equals statsmodels' ``cov_type="HC0"``.
+  (:mod:`mnlogit.inference.scores`); equals statsmodels' ``cov_type="HC0"``.
 - ``HC1``: ``HC0 · N / (N - p)`` with ``N`` the number of observations (sum of
   frequency weights) and ``p = k (J - 1)`` the number of coefficients -- the
   correction statsmodels' ``sandwich_covariance.cov_white_simple(use_correction=True)``
@@ -26,8 +26,8 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from .exceptions import DataError, MNLogitError
-from .inference import inverse_information
+from ..exceptions import DataError, MNLogitError
+from .distributions import inverse_information
 from .scores import score_blocks
 
 CovType = Literal["nonrobust", "HC0", "HC1", "cluster"]

@@ -1,7 +1,7 @@
 """Joint hypothesis tests: Wald tests of linear restrictions, per-term tables, LR tests.
 
 A restriction is ``R θ = q`` on the outcome-major coefficient vector θ (see
-:mod:`mnlogit.params`). The Wald statistic ``(Rθ - q)' (R V R')^-1 (Rθ - q)`` uses
+:mod:`mnlogit.core.params`). The Wald statistic ``(Rθ - q)' (R V R')^-1 (Rθ - q)`` uses
 the fit's covariance ``V`` (so robust or cluster covariances carry over) and is
 referred to a chi-squared distribution with ``rank(R)`` degrees of freedom.
 """
@@ -15,8 +15,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .exceptions import DataError, MNLogitError
-from .inference import chi2_pvalue
+from ..exceptions import DataError, MNLogitError
+from .distributions import chi2_pvalue
 
 
 @dataclass(frozen=True)

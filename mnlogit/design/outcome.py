@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .exceptions import DataError, LevelError, MissingDataWarning
+from ..exceptions import DataError, LevelError, MissingDataWarning
 
 
 @dataclass(frozen=True, eq=False)
@@ -112,8 +112,9 @@ def encode_outcome(values: pd.Series, name: str, reference: Hashable | None = No
         matches = [level for level in levels if _same(level, reference)]
         if not matches and isinstance(reference, str):
             # A command line or a config file gives '2' for the integer level 2.
-            matches = [level for level in levels if not isinstance(level, str)
-                       and str(level) == reference]
+            matches = [
+                level for level in levels if not isinstance(level, str) and str(level) == reference
+            ]
         if not matches:
             extra = " (it has no rows in the data used)" if reference in dropped else ""
             raise LevelError(

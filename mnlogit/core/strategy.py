@@ -4,7 +4,7 @@ On n rows an exact Newton step costs one Hessian pass over the data. Started fro
 the maximum-likelihood estimate of a random subsample of the rows, the estimate is
 within a few standard errors of the full-data one, and the subsample's Hessian,
 scaled to the full data, is a good Hessian approximation there: the full-data
-steps of :func:`mnlogit.newton.newton_reusing_hessian` then need only gradient
+steps of :func:`mnlogit.core.newton.newton_reusing_hessian` then need only gradient
 passes until the exact Hessian confirms convergence (usually the one Hessian pass
 of the whole fit). The estimate and the covariance are those of an exact Newton fit:
 only the route to the optimum changes.
@@ -17,7 +17,8 @@ from collections.abc import Callable
 import numpy as np
 
 from .newton import NewtonResult, newton, newton_reusing_hessian
-from .sources import ArraySource, single_threaded_blas
+from .sources import ArraySource
+from .threads import single_threaded_blas
 
 # Fits on fewer rows run plain Newton: a Hessian pass is cheap there.
 MANY_ROWS = 50_000

@@ -21,7 +21,7 @@ import pandas as pd
 import patsy
 import patsy.builtins
 
-from .exceptions import DataError, FormulaError, LevelError, MissingDataWarning
+from ..exceptions import DataError, FormulaError, LevelError, MissingDataWarning
 from .outcome import Outcome, _plain, _unhashable, encode_outcome
 
 MissingPolicy = Literal["drop", "raise"]
@@ -559,9 +559,7 @@ def frame_from_arrays(
     nan_cells = np.isnan(X[suspect])
     ok = y_raw.notna().to_numpy().copy()
     ok[suspect[nan_cells.any(axis=1)]] = False
-    counts = {
-        c: int(v) for c, v in zip(exog_df.columns, nan_cells.sum(0), strict=True) if v
-    }
+    counts = {c: int(v) for c, v in zip(exog_df.columns, nan_cells.sum(0), strict=True) if v}
     if y_raw.isna().any():
         counts[str(name)] = int(y_raw.isna().sum())
     if w_raw is not None:

@@ -1,0 +1,115 @@
+"""Threads of the process: the row-block pool and the one-thread BLAS limit.
+
+Row blocks, Dask tasks and minibatches already use the cores; a multi-threaded BLAS
+inside them oversubscribes the cores and slows down by large factors on a busy
+machine. Both resources are process-wide, so both are managed here, once:
+
+- the row-block pool is created on first use and forgotten in a forked child (its
+  threads do not exist there; reusing it would hang the child's first fit);
+- the BLAS limit is reference-counted: the first of any number of nested or
+  concurrent :func:`single_threaded_blas` contexts lowers the limit, the last one to
+  leave restores the setting found by the first (separate threadpoolctl contexts
+  restore whatever they saw on entry, which leaves BLAS at one thread for good when
+  concurrent contexts interleave).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import os
+import threading
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from threadpoolctl import ThreadpoolController
+
+
+def available_cores() -> int:
+    """Cores this process may run on.
+
+    Examples
+    --------
+    >>> available_cores() >= 1
+    True
+    """
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+@functools.cache
+def row_pool(workers: int) -> ThreadPoolExecutor:
+    """A long-lived pool of ``workers`` threads for row blocks.
+
+    Starting threads on every likelihood pass costs milliseconds, so the pool lives
+    as long as the process (or until a fork: a child gets a new one).
+
+    Examples
+    --------
+    >>> row_pool(2) is row_pool(2)
+    True
+    """
+    return ThreadPoolExecutor(workers, thread_name_prefix="mnlogit-rows")
+
+
+@functools.cache
+def _blas_controller() -> ThreadpoolController:
+    # Inspecting the loaded BLAS libraries takes milliseconds: do it once.
+    return ThreadpoolController()
+
+
+class _BlasLimit:
+    """The process's one reference-counted BLAS limit (see the module docstring)."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.depth = 0
+        self.limiter: Any = None
+
+    def enter(self) -> None:
+        with self.lock:
+            if self.depth == 0:
+                self.limiter = _blas_controller().limit(limits=1, user_api="blas")
+            self.depth += 1
+
+    def leave(self) -> None:
+        with self.lock:
+            self.depth -= 1
+            if self.depth == 0:
+                self.limiter.restore_original_limits()
+                self.limiter = None
+
+
+_BLAS_LIMIT = _BlasLimit()
+
+
+@contextlib.contextmanager
+def single_threaded_blas() -> Iterator[None]:
+    """Context limiting BLAS to one thread; nested and concurrent uses are safe.
+
+    Examples
+    --------
+    >>> with single_threaded_blas():
+    ...     with single_threaded_blas():
+    ...         pass
+    """
+    _BLAS_LIMIT.enter()
+    try:
+        yield
+    finally:
+        _BLAS_LIMIT.leave()
+
+
+def _forget_in_child() -> None:
+    # A forked child has none of the parent's threads: new pool, new lock, no limit
+    # held (the BLAS setting itself is inherited as it was at the fork).
+    global _BLAS_LIMIT
+    row_pool.cache_clear()
+    _BLAS_LIMIT = _BlasLimit()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_in_child)

@@ -1,0 +1,51 @@
+"""Results of a Dask fit: the in-memory results type with lazy per-row predictions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from ..results import MNLogitResults, PredictKind
+from .inputs import is_dask_collection
+from .predict import predict_dask
+
+
+class DaskMNLogitResults(MNLogitResults):
+    """Fitted model of :func:`mnlogit.dask_engine.fit_dask`.
+
+    Everything is as for in-memory fits, except that ``predict`` of a Dask
+    DataFrame (or of the fitted rows, ``newdata=None``) is lazy: it returns a Dask
+    DataFrame (a Dask Series for ``kind="class"``).
+
+    Examples
+    --------
+    >>> import dask.dataframe as dd, mnlogit
+    >>> ddf = dd.from_pandas(mnlogit.datasets.load_iris(), npartitions=3)
+    >>> res = mnlogit.fit("Species ~ Sepal_Length", ddf, progress=False)
+    >>> type(res.predict(ddf)).__module__.split(".")[0]
+    'dask'
+    """
+
+    def predict(
+        self,
+        newdata: Any = None,
+        kind: PredictKind = "prob",
+        se: bool = False,
+        alpha: float = 0.05,
+    ) -> pd.DataFrame | pd.Series:
+        """Predictions; lazy for a Dask DataFrame or ``newdata=None`` (the fitted rows).
+
+        Examples
+        --------
+        >>> import dask.dataframe as dd, mnlogit
+        >>> df = mnlogit.datasets.load_iris()
+        >>> res = mnlogit.fit("Species ~ Sepal_Length", dd.from_pandas(df, 2), progress=False)
+        >>> res.predict(df.head(1)).round(3)
+           setosa  versicolor  virginica
+        0   0.807       0.176      0.017
+        """
+        if newdata is None or is_dask_collection(newdata):
+            self.check_predict_kind(kind)
+            return predict_dask(self, newdata, kind, se)
+        return super().predict(newdata, kind, se, alpha)
