@@ -55,7 +55,7 @@ def save(results: Any, path: str | PathLike) -> None:
     True
     """
     frame: ModelFrame = results.model_frame
-    est: NewtonResult = results._estimate
+    est: NewtonResult = results.estimate
     arrays: dict[str, np.ndarray] = {
         "theta": est.theta, "gradient": est.gradient, "hessian": est.hessian,
         "X": frame.X, "codes": frame.outcome.codes, "row_positions": frame.row_positions,

@@ -129,14 +129,23 @@ class MNLogitResults:
         """Why the iterations stopped."""
         return self._estimate.message
 
+    @property
+    def estimate(self) -> NewtonResult:
+        """The solver's result: estimate, log-likelihood, gradient, Hessian, history."""
+        return self._estimate
+
     @cached_property
-    def _theta(self) -> np.ndarray:
+    def theta(self) -> np.ndarray:
+        """The coefficients as one read-only vector in outcome-major order
+        (see :mod:`mnlogit.core.params`); ``params`` is the labelled table."""
         theta = self._estimate.theta.copy()
         theta.flags.writeable = False
         return theta
 
     @cached_property
-    def _cov(self) -> np.ndarray:
+    def vcov(self) -> np.ndarray:
+        """Covariance of ``theta`` (read-only array) for the fit's ``cov_type``;
+        ``cov_params()`` is the labelled table."""
         cov = covariance(self._estimate.hessian, self.cov_type, results=self, **self.cov_kwds)
         cov.flags.writeable = False
         return cov
@@ -159,24 +168,24 @@ class MNLogitResults:
     @property
     def params(self) -> pd.DataFrame:
         """Coefficients: rows are design columns, columns the non-reference outcomes."""
-        return self._wide(self._theta)
+        return self._wide(self.theta)
 
     @property
     def bse(self) -> pd.DataFrame:
         """Standard errors, shaped like ``params``."""
-        return self._wide(np.sqrt(np.diag(self._cov)))
+        return self._wide(np.sqrt(np.diag(self.vcov)))
 
     @property
     def zvalues(self) -> pd.DataFrame:
         """Wald z statistics, shaped like ``params``."""
-        return self._wide(self._theta / np.sqrt(np.diag(self._cov)))
+        return self._wide(self.theta / np.sqrt(np.diag(self.vcov)))
 
     tvalues = zvalues
 
     @property
     def pvalues(self) -> pd.DataFrame:
         """Two-sided p-values of the Wald z tests, shaped like ``params``."""
-        return self._wide(two_sided_pvalues(self._theta / np.sqrt(np.diag(self._cov))))
+        return self._wide(two_sided_pvalues(self.theta / np.sqrt(np.diag(self.vcov))))
 
     def cov_params(self) -> pd.DataFrame:
         """Covariance of the estimates, labelled by (outcome, term) in outcome-major order.
@@ -188,7 +197,7 @@ class MNLogitResults:
         >>> res.cov_params().shape
         (4, 4)
         """
-        return pd.DataFrame(self._cov, index=self._long_index, columns=self._long_index)
+        return pd.DataFrame(self.vcov, index=self._long_index, columns=self._long_index)
 
     def conf_int(self, alpha: float = 0.05) -> pd.DataFrame:
         """Wald confidence intervals, one row per (outcome, term).
@@ -200,9 +209,9 @@ class MNLogitResults:
         >>> list(res.conf_int(0.1).columns)
         ['lower', 'upper']
         """
-        half = normal_quantile(alpha) * np.sqrt(np.diag(self._cov))
+        half = normal_quantile(alpha) * np.sqrt(np.diag(self.vcov))
         return pd.DataFrame(
-            {"lower": self._theta - half, "upper": self._theta + half}, index=self._long_index
+            {"lower": self.theta - half, "upper": self.theta + half}, index=self._long_index
         )
 
     def odds_ratios(self, alpha: float = 0.05) -> pd.DataFrame:
@@ -218,7 +227,7 @@ class MNLogitResults:
         ci = self.conf_int(alpha)
         return pd.DataFrame(
             {
-                "odds_ratio": _exp(self._theta),
+                "odds_ratio": _exp(self.theta),
                 "lower": _exp(ci["lower"].to_numpy()),
                 "upper": _exp(ci["upper"].to_numpy()),
             },
@@ -237,21 +246,21 @@ class MNLogitResults:
         >>> res.tidy()[["outcome", "term"]].iloc[0].tolist()
         ['versicolor', 'Intercept']
         """
-        se = np.sqrt(np.diag(self._cov))
-        z = self._theta / se
+        se = np.sqrt(np.diag(self.vcov))
+        z = self.theta / se
         half = normal_quantile(alpha) * se
-        low, high = self._theta - half, self._theta + half
+        low, high = self.theta - half, self.theta + half
         table = pd.DataFrame(
             {
                 "outcome": self._long_index.get_level_values("outcome"),
                 "term": self._long_index.get_level_values("term"),
-                "estimate": self._theta,
+                "estimate": self.theta,
                 "std_error": se,
                 "statistic": z,
                 "p_value": two_sided_pvalues(z),
                 "conf_low": low,
                 "conf_high": high,
-                "odds_ratio": _exp(self._theta),
+                "odds_ratio": _exp(self.theta),
                 "odds_ratio_low": _exp(low),
                 "odds_ratio_high": _exp(high),
                 "flag": [
@@ -287,7 +296,7 @@ class MNLogitResults:
     @property
     def n_params(self) -> int:
         """Number of estimated coefficients, k (J - 1)."""
-        return int(self._theta.size)
+        return int(self.theta.size)
 
     @property
     def df_model(self) -> int:
@@ -455,7 +464,7 @@ class MNLogitResults:
                     MissingDataWarning,
                     stacklevel=2,
                 )
-        eta = X @ unvec(np.asarray(self._theta), len(self.exog_names))
+        eta = X @ unvec(np.asarray(self.theta), len(self.exog_names))
         if kind == "linear":
             values, columns = eta, pd.Index(self.outcomes, name="outcome")
         else:

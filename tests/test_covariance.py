@@ -88,7 +88,7 @@ def test_scores_sum_to_the_gradient(fitted):
     from mnlogit.inference.scores import score_blocks
 
     frame = fitted.model_frame
-    theta = np.asarray(fitted._theta) + 0.01
+    theta = np.asarray(fitted.theta) + 0.01
     total = sum(s.sum(axis=0) for _, s, _ in score_blocks(frame.X, frame.outcome.codes, None,
                                                            theta))
     from mnlogit.core.sources import ArraySource

@@ -92,7 +92,7 @@ def test_delta_method_jacobian_equals_finite_differences(anes96, at, variable):
         coef = np.column_stack([np.zeros(k), theta.reshape(-1, k).T])
         return margins._effect(res, rows, chosen, contrast, coef, at)
 
-    theta = np.asarray(res._theta)
+    theta = np.asarray(res.theta)
     _, jac = effect_at(theta)
     numeric = np.empty_like(jac)
     for p in range(theta.size):

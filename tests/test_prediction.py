@@ -16,7 +16,7 @@ def fitted(hsbdemo):
 
 
 def _numeric_se(res, X):
-    theta = np.asarray(res._theta)
+    theta = np.asarray(res.theta)
     k = X.shape[1]
     order = res.model_frame.outcome.level_order()
 
@@ -28,7 +28,7 @@ def _numeric_se(res, X):
         step = np.zeros_like(theta)
         step[p] = 1e-6
         jac[:, :, p] = (probs(theta + step) - probs(theta - step)) / 2e-6
-    var = np.einsum("ijp,pq,ijq->ij", jac, np.asarray(res._cov), jac)
+    var = np.einsum("ijp,pq,ijq->ij", jac, np.asarray(res.vcov), jac)
     return np.sqrt(var)
 
 

@@ -80,7 +80,7 @@ def predict_dask(results: Any, newdata: Any = None, kind: str = "prob", se: bool
     rows_used = newdata is None
     ddf = model_frame.data if rows_used else newdata
     frame = PredictionFrame(
-        spec, model_frame.outcome, tuple(results.exog_names), np.asarray(results._theta)
+        spec, model_frame.outcome, tuple(results.exog_names), np.asarray(results.theta)
     )
     meta = predict_partition(ddf._meta, frame, kind, rows_used)
     return ddf.map_partitions(predict_partition, frame, kind, rows_used, meta=meta)

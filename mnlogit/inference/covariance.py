@@ -83,7 +83,7 @@ def covariance(
     n_params = bread.shape[0]
     nobs = frame.nobs
     groups = cov_kwds.get("groups") if cov_type == "cluster" else None
-    meat = score_meat(frame.X, frame.outcome.codes, frame.weights, results._theta, groups)
+    meat = score_meat(frame.X, frame.outcome.codes, frame.weights, results.theta, groups)
     cov = bread @ meat @ bread
     if cov_type == "HC1":
         cov *= nobs / (nobs - n_params)

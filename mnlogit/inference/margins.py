@@ -172,9 +172,9 @@ def marginal_effects(
             )
         chosen = [known[v] for v in variables]
     k = len(results.exog_names)
-    coef = np.column_stack([np.zeros(k), unvec(np.asarray(results._theta), k)])
+    coef = np.column_stack([np.zeros(k), unvec(np.asarray(results.theta), k)])
     order = results.model_frame.outcome.level_order()
-    cov = np.asarray(results._cov)
+    cov = np.asarray(results.vcov)
     pieces = []
     for variable in chosen:
         contrasts = (

@@ -119,8 +119,8 @@ def get_prediction(results: Any, newdata: Any = None, alpha: float = 0.05) -> Pr
     """
     normal_quantile(alpha)  # validates alpha
     X, kept, index = design_rows(results, newdata)
-    coef = unvec(np.asarray(results._theta), len(results.exog_names))
-    cov = np.asarray(results._cov)
+    coef = unvec(np.asarray(results.theta), len(results.exog_names))
+    cov = np.asarray(results.vcov)
     order = results.model_frame.outcome.level_order()
     n_out = len(results.outcome_levels)
     probs = np.full((len(index), n_out), np.nan)

@@ -192,9 +192,9 @@ def wald_test(
             raise DataError(
                 f"R has {R.shape[1]} columns; the model has {results.n_params} coefficients"
             )
-    theta = np.asarray(results._theta)
+    theta = np.asarray(results.theta)
     diff = R @ theta - np.broadcast_to(np.asarray(value, dtype=float), (R.shape[0],))
-    middle = R @ np.asarray(results._cov) @ R.T
+    middle = R @ np.asarray(results.vcov) @ R.T
     if not np.isfinite(middle).all():
         raise MNLogitError(f"no Wald test of {words}: {_no_covariance_reason(results)}")
     rank = int(np.linalg.matrix_rank(R))
@@ -222,7 +222,7 @@ def anova(results: Any) -> pd.DataFrame:
     else:
         constant = frame.constant_column
         terms = [n for i, n in enumerate(results.exog_names) if i != constant]
-    if not np.isfinite(np.asarray(results._cov)).all():
+    if not np.isfinite(np.asarray(results.vcov)).all():
         raise MNLogitError(f"no Wald tests of the terms: {_no_covariance_reason(results)}")
     rows = []
     for term in terms:
