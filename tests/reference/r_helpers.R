@@ -50,7 +50,8 @@ to_json <- function(x, indent = 0) {
         items <- vapply(names(x), function(k) {
           paste0(json_string(k), ": ", json_scalar(x[[k]]))
         }, "")
-        return(paste0("{", paste(items, collapse = ", "), "}"))
+        line <- paste0("{", paste(items, collapse = ", "), "}")
+        if (nchar(line) <= 100) return(line)
       }
       items <- vapply(names(x), function(k) {
         paste0(pad, json_string(k), ": ", to_json(x[[k]], indent + 2))
@@ -73,7 +74,7 @@ write_json_file <- function(x, path) {
 
 software_versions <- function(packages) {
   c(list(R = R.version.string),
-    setNames(lapply(packages, function(p) as.character(packageVersion(p))), packages))
+    setNames(lapply(packages, function(p) packageDescription(p)$Version), packages))
 }
 
 # ---------------------------------------------------------------------------------

@@ -350,14 +350,14 @@ out <- list(
     licence = "the survey package is GPL-2 | GPL-3; the data are public (CDC NHANES, California API)"),
   lonely_psu_notes = list(
     r_documentation = paste(
-      "?surveyoptions (survey 4.1.1): 'remove' ignores that PSU for variance computation,",
+      "?surveyoptions (survey 4.1-1): 'remove' ignores that PSU for variance computation,",
       "'adjust' centers the stratum at the population mean rather than the stratum mean,",
       "'average' replaces the variance contribution of the stratum by the average",
       "variance contribution across strata. ?svyCprod: 'remove' or 'certainty' give a",
       "variance contribution of 0 for the stratum. R's documentation does not mention",
       "Stata."),
     r_code = paste(
-      "survey:::onestrat (4.1.1): a lonely stratum's PSU total z is centered at its own",
+      "survey:::onestrat (4.1-1): a lonely stratum's PSU total z is centered at its own",
       "mean (giving 0) for certainty/remove, is left uncentered (centered at 0) for",
       "adjust, and is dropped for average, where survey:::onestage multiplies the sum",
       "over the other strata by n_strata / n_strata_with_2+_PSUs."),
