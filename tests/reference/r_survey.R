@@ -333,7 +333,9 @@ out <- list(
     "parameters outcome-major: all terms of the first non-reference outcome (sorted",
     "level order), then the next; labels[k] names coef[k], se[k], row and column k",
     "of cov, score_total_cov (B) and information (A). Term names as patsy prints the",
-    "formula; factor levels in sorted order, the first dropped."),
+    "formula; factor levels in sorted order, the first dropped. rows_kept (rows of the",
+    "data file that form the design) and domain (rows of the design in the domain) are",
+    "pandas DataFrame.query expressions; null means all rows."),
   data_notes = list(
     nhanes = paste(
       "tests/data/nhanes.csv: survey package data(nhanes) (NHANES 2009-10, public data",
