@@ -60,7 +60,7 @@ def effect_grid(
 
     at = dict(at or {})
     frame = results.model_frame
-    if frame.design_info is None:
+    if frame.spec is None:
         names = list(results.exog_names)
         if variable not in names:
             raise MNLogitError(f"{variable!r} is not a design column ({', '.join(names)})")
@@ -128,7 +128,7 @@ def plot_effects(
     ['Democrat', 'Independent', 'Republican']
     """
     grid = effect_grid(results, variable, data, at, n_points)
-    newdata = grid if results.model_frame.design_info is not None else grid.to_numpy()
+    newdata = grid if results.model_frame.spec is not None else grid.to_numpy()
     pred = results.get_prediction(newdata, alpha)
     low, high = pred.conf_int()
     ax = _axes(ax)

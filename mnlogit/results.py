@@ -18,20 +18,31 @@ from .core.likelihood import model_probabilities
 from .core.newton import NewtonResult
 from .core.params import unvec
 from .core.separation import Separation
-from .design.frame import ModelFrame
+from .design import ModelFrame
 from .exceptions import DataError, MissingDataWarning
 from .inference.covariance import covariance
 from .inference.distributions import chi2_pvalue, normal_quantile, two_sided_pvalues
+from .model_file import encode, write
 
 PredictKind = Literal["prob", "class", "linear"]
-_METHODS = {
+METHODS = {
     "none": "Newton-Raphson (MLE)",
     "firth": "Firth bias-reduced ML",
     "l2": "Ridge-penalised ML (lam={lam:g})",
 }
 TIDY_COLUMNS = [
-    "outcome", "term", "estimate", "std_error", "statistic", "p_value", "conf_low", "conf_high",
-    "odds_ratio", "odds_ratio_low", "odds_ratio_high", "flag",
+    "outcome",
+    "term",
+    "estimate",
+    "std_error",
+    "statistic",
+    "p_value",
+    "conf_low",
+    "conf_high",
+    "odds_ratio",
+    "odds_ratio_low",
+    "odds_ratio_high",
+    "flag",
 ]
 
 
@@ -355,7 +366,7 @@ class MNLogitResults:
             "reference": self.reference,
             "outcome_levels": self.outcome_levels,
             "nobs": self.nobs,
-            "n_rows": int(frame.X.shape[0]),
+            "n_rows": frame.n_rows,
             "weighted": frame.weights is not None,
             "n_dropped": self.n_dropped,
             "dropped_levels": frame.outcome.dropped_levels,
@@ -372,7 +383,7 @@ class MNLogitResults:
             "cov_type": self.cov_type,
             "n_clusters": self.cov_kwds.get("n_groups"),
             "cluster_var": self.cov_kwds.get("groups_name"),
-            "method": _METHODS[self.penalty[0]].format(lam=self.penalty[1]),
+            "method": METHODS[self.penalty[0]].format(lam=self.penalty[1]),
             "formula": frame.formula,
             "aliased": frame.aliased,
             "separation": (
@@ -594,7 +605,8 @@ class MNLogitResults:
         return get_prediction(self, newdata, alpha)
 
     def save(self, path: Any) -> None:
-        """Save to ``path`` (JSON + npz, no pickle); see :func:`mnlogit.io.save`.
+        """Save to ``path`` (JSON + npz, no pickle; written atomically, so a failed save
+        leaves an existing file as it was); read it back with :func:`mnlogit.load`.
 
         Examples
         --------
@@ -605,9 +617,17 @@ class MNLogitResults:
         >>> mnlogit.load(path).params.equals(res.params)
         True
         """
-        from .io import save
-
-        save(self, path)
+        write(
+            path,
+            *encode(
+                self.model_frame,
+                self.estimate,
+                self.cov_type,
+                self.cov_kwds,
+                self.penalty,
+                self.separation,
+            ),
+        )
 
     def plot_effects(self, variable: str, **options: Any) -> Any:
         """Effect plot of predicted probabilities; see :func:`mnlogit.plots.plot_effects`.

@@ -250,7 +250,7 @@ def test_prediction_on_random_new_data(case):
 def saved_model(tmp_path_factory):
     """A saved fit with a categorical and a transformed term, read back as parts."""
     iris = mnlogit.datasets.load_iris().assign(grp=["u", "v", "w"] * 50)
-    res = mnlogit.fit("Species ~ center(Sepal_Length) + C(grp)", iris)
+    res = mnlogit.fit("Species ~ center(Sepal_Length) + C(grp) + np.log(Sepal_Width)", iris)
     path = tmp_path_factory.mktemp("model") / "m.mnlogit"
     res.save(path)
     with zipfile.ZipFile(path) as archive:
@@ -371,75 +371,61 @@ def test_corrupted_bytes_give_a_documented_error(saved_model, tmp_path, data):
     outcome_of(lambda: load_and_use(target, iris))
 
 
-def test_loading_never_runs_code_from_a_tampered_formula(saved_model, tmp_path):
-    # Before: the formula of a saved model was evaluated as Python on loading, so this
-    # file ran a shell command and np.save wrote a file.
-    res, iris, _, meta, arrays, raw_npz = saved_model
-    marker = tmp_path / "pwned"
-    attacks = [
-        f" __import__('os').system('touch {marker}')",
-        f" np.save('{marker}', 1)",
-        " center(Sepal_Length) + Q('__builtins__')",
-        " I(9**9**9**9)",
-        " C(grp).__class__",
-    ]
-    for rhs in attacks:
-        document = json.loads(json.dumps(meta))
-        document["design"]["rhs"] = rhs
-        path = write_model(tmp_path / "evil.mnlogit", json.dumps(document), raw_npz=raw_npz)
-        with pytest.raises(DataError, match="a saved model may only read columns"):
-            mnlogit.load(path)
-    assert not list(tmp_path.glob("pwned*"))
+ATTACKS = [
+    "__import__('os').system('touch {marker}')",
+    "open('{marker}', 'w')",
+    "np.save('{marker}', 1)",
+    "center(Sepal_Length) + Q('__builtins__')",
+    "I(9**9**9**9)",
+    "C(grp).__class__",
+    "{marker} ~ Sepal_Length",
+]
 
 
-@pytest.mark.parametrize(
-    "rhs",
-    [
-        "{code} ~ Sepal_Length",
-        " Sepal_Length ~ {code}",
-        "{code} + Sepal_Length ~ 1",
-        "Sepal_Length + {code} ~ 0",
-        "I({code}) ~ Sepal_Length",
-    ],
-)
-@pytest.mark.parametrize(
-    "code", ["__import__('os').system('touch {marker}')", "open('{marker}', 'w')"]
-)
-def test_loading_never_evaluates_a_left_hand_side(saved_model, tmp_path, rhs, code):
-    # Before: only the right-hand side's terms were checked, and patsy evaluated an
-    # inserted left-hand side (with Python's built-ins) before refusing it.
+def _expression_factor(meta):
+    return next(f for f in meta["design"]["factors"] if f["recipe"] == "expression")
+
+
+@pytest.mark.parametrize("attack", ATTACKS)
+def test_loading_never_runs_code_from_a_tampered_expression(saved_model, tmp_path, attack):
+    # Before (format 1): the stored formula was re-evaluated by patsy on loading, and
+    # a "~" inserted into it ran code. Now the only code a loaded model evaluates is an
+    # expression factor's, and only after its whole code passed the allow-list.
     *_, meta, _, raw_npz = saved_model
     marker = tmp_path / "pwned"
     document = json.loads(json.dumps(meta))
-    document["design"]["rhs"] = rhs.format(code=code.format(marker=marker))
+    _expression_factor(document)["code"] = attack.format(marker=marker)
     path = write_model(tmp_path / "evil.mnlogit", json.dumps(document), raw_npz=raw_npz)
-    with pytest.raises(DataError, match="left-hand side|a saved model may only read columns"):
+    with pytest.raises(DataError, match="a saved model may only read columns|not a Python"):
         mnlogit.load(path)
     assert not list(tmp_path.glob("pwned*"))
 
 
-@pytest.mark.parametrize("field", ["formula", "code", "column_names", "outcome_name", "index"])
-def test_no_string_field_of_a_saved_model_is_evaluated(saved_model, tmp_path, field):
-    # Every other string of the file is data: tampering with it gives an error or a model
-    # carrying the string, never a run of it.
+def _string_leaves(value):
+    for path, leaf in json_paths(value):
+        if isinstance(leaf, str) and path and path[0] != "format":
+            yield path
+
+
+@pytest.mark.parametrize("attack", ATTACKS[:2])
+def test_no_string_of_a_saved_model_runs_code(saved_model, tmp_path, attack):
+    # Every string of the file replaced by code in turn (recipes, codes, names, levels,
+    # the formula, array keys): loading and using the model gives an error or a model,
+    # and never runs the code.
     res, iris, _, meta, _, raw_npz = saved_model
     marker = tmp_path / "pwned"
-    code = f"__import__('os').system('touch {marker}')"
-    document = json.loads(json.dumps(meta))
-    target = {
-        "formula": (document["frame"], "formula", f"{code} ~ Sepal_Length"),
-        "code": (document["design"]["factors"][0], "code", code),
-        "column_names": (document["design"], "column_names", [code, code]),
-        "outcome_name": (document["outcome"], "name", code),
-        "index": (document["frame"], "row_index_name", code),
-    }[field]
-    target[0][target[1]] = target[2]
-    path = write_model(tmp_path / "evil.mnlogit", json.dumps(document), raw_npz=raw_npz)
-    try:
-        mnlogit.load(path).predict(iris.head())
-    except DataError:
-        pass
-    assert not list(tmp_path.glob("pwned*"))
+    code = attack.format(marker=marker)
+    leaves = list(_string_leaves(meta))
+    assert len(leaves) > 30
+    for where in leaves:
+        document = json.loads(json.dumps(meta))
+        parent = document
+        for key in where[:-1]:
+            parent = parent[key]
+        parent[where[-1]] = code
+        path = write_model(tmp_path / "evil.mnlogit", json.dumps(document), raw_npz=raw_npz)
+        outcome_of(lambda path=path: load_and_use(path, iris))
+        assert not list(tmp_path.glob("pwned*")), f"code ran from {where}"
 
 
 def test_object_arrays_in_a_saved_model_are_refused_not_unpickled(saved_model, tmp_path):

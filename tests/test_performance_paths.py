@@ -22,6 +22,7 @@ import statsmodels.api as sm
 import mnlogit
 import mnlogit.core.estimate
 import mnlogit.core.strategy
+import mnlogit.design.formula
 from mnlogit.core.likelihood import block_derivatives
 from mnlogit.core.newton import newton_reusing_hessian
 from mnlogit.core.params import unvec
@@ -111,6 +112,8 @@ def test_collapsed_patterns_give_the_uncollapsed_fit(weights, monkeypatch):
         mnlogit.core.estimate.solver_rows(collapsed.model_frame).n_rows <= 24 * 4
     )  # patterns x outcomes
     with monkeypatch.context() as patch:
+        # Neither the design layer's collapse on level codes nor the solver's on rows.
+        patch.setattr(mnlogit.design.formula, "COLLAPSE_ROWS", 10**12)
         patch.setattr(mnlogit.core.estimate, "COLLAPSE_ROWS", 10**12)
         full = mnlogit.fit(formula, data, weights=weights)
         assert mnlogit.core.estimate.solver_rows(full.model_frame).n_rows == len(data)

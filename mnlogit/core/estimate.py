@@ -175,9 +175,9 @@ def start_values(frame: ModelFrame) -> np.ndarray:
     >>> start_values(frame).round(4)
     array([[1.0986]])
     """
-    constant = frame.constant_column
-    value = 1.0 if constant is None else float(frame.X[0, constant])
-    return intercept_start(frame.outcome_counts(), frame.n_terms, constant, value)
+    return intercept_start(
+        frame.outcome_counts(), frame.n_terms, frame.constant_column, frame.constant_value
+    )
 
 
 def intercept_start(
@@ -220,10 +220,13 @@ def checked_start(start_params: Any, frame: ModelFrame) -> np.ndarray:
 
 def solver_rows(frame: ModelFrame) -> ArraySource:
     """The solver's rows: the fit's rows, or their distinct (x, y) patterns with counts."""
+    if frame.patterns is not None:  # factor-only designs arrive collapsed
+        patterns = frame.patterns
+        return ArraySource(patterns.X, patterns.y, patterns.weights, frame.outcome.n_levels)
     X, y, w = frame.X, frame.outcome.codes, frame.weights
-    patterns = collapse_rows(X, y, w) if len(X) >= COLLAPSE_ROWS else None
-    if patterns is not None:
-        X, y, w = patterns
+    collapsed = collapse_rows(X, y, w) if len(X) >= COLLAPSE_ROWS else None
+    if collapsed is not None:
+        X, y, w = collapsed
     return ArraySource(X, y, w, frame.outcome.n_levels)
 
 
@@ -232,7 +235,7 @@ def check_design(frame: ModelFrame, source: ArraySource, drop_aliased: bool = Fa
 
     With ``drop_aliased`` the aliased columns are returned instead of raised.
     """
-    n_used = int(np.count_nonzero(frame.weights)) if frame.weights is not None else len(frame.X)
+    n_used = int(np.count_nonzero(frame.weights)) if frame.weights is not None else frame.n_rows
     if frame.n_terms > n_used:
         raise DataError(
             f"the design has {frame.n_terms} columns but only {n_used} rows with positive "
@@ -277,9 +280,11 @@ def clearly_full_rank(source: ArraySource) -> bool:
 
 def _separation(frame: ModelFrame) -> Separation:
     outcome = frame.outcome
-    return check_separation(
-        frame.X, outcome.codes, frame.weights, outcome.n_levels, frame.exog_names, outcome.others
-    )
+    if frame.patterns is not None:  # the distinct rows separate exactly as all rows do
+        X, y, w = frame.patterns.X, frame.patterns.y, frame.patterns.weights
+    else:
+        X, y, w = frame.X, outcome.codes, frame.weights
+    return check_separation(X, y, w, outcome.n_levels, frame.exog_names, outcome.others)
 
 
 def _looks_divergent(result: NewtonResult, X: np.ndarray) -> bool:

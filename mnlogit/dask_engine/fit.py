@@ -25,14 +25,10 @@ from ..core.newton import newton
 from ..core.params import vec
 from ..core.rank import find_aliased
 from ..core.separation import Separation
-from ..design.frame import (
-    _check_missing_policy,
-    _check_names,
-    _describe_counts,
-    _factor_codes,
-    _warn_dropped,
-)
-from ..design.outcome import encode_outcome
+from ..design import Columns, encode_outcome
+from ..design.checks import check_missing_policy, describe_counts, warn_dropped
+from ..design.formula import check_names
+from ..design.patsy_adapter import default_env, parse_formula
 from ..exceptions import (
     CollinearityError,
     DataError,
@@ -40,11 +36,11 @@ from ..exceptions import (
 )
 from .frame import (
     DaskModelFrame,
-    DesignSpec,
-    Formula,
-    eval_env,
+    columns_read,
+    learned_spec,
     merge_scans,
     outcome_sample,
+    partition_block,
     scan_partition,
 )
 from .inputs import as_dask_frame
@@ -110,30 +106,38 @@ def fit_dask(
     import dask
 
     _reject(unsupported, cov_type)
-    _check_missing_policy(missing)
+    check_missing_policy(missing)
     ddf = as_dask_frame(data)
-    spec_formula = Formula.parse(formula, ddf.columns, weights)
-    lhs_rhs = [spec_formula.outcome] + _factor_codes(spec_formula.rhs)
-    _check_names(formula, lhs_rhs, ddf._meta, eval_env())
-    ddf = _known_categories(ddf[list(spec_formula.columns)])
-    spec_formula = spec_formula.with_categoricals(ddf._meta)
+    parsed = parse_formula(formula)
+    if weights is not None and not isinstance(weights, str):
+        raise DataError(
+            "with a Dask DataFrame, weights must be the name of a column, "
+            f"got {type(weights).__name__}"
+        )
+    if weights is not None and weights not in ddf.columns:
+        raise DataError(f"weights column {weights!r} is not in the data")
+    check_names(formula, (parsed.outcome, *parsed.factor_codes), Columns(ddf._meta), default_env())
+    read = columns_read(formula, ddf.columns, weights)
+    ddf = _known_categories(ddf[read])
     parts = ddf.to_delayed()
 
     scan_task = dask.delayed(scan_partition, pure=True)
-    scans = dask.compute(*[scan_task(p, spec_formula) for p in parts])
-    scan = merge_scans(scans, spec_formula.missing_order)
+    scans = dask.compute(*[scan_task(p, formula, weights) for p in parts])
+    order = [parsed.outcome, *read, "weights"]
+    scan = merge_scans(list(scans), order)
     if len(scan.outcomes) == 0:
         raise DataError(
             f"no rows left: all {scan.n_rows} rows have missing values "
-            f"({_describe_counts(scan.missing)})"
+            f"({describe_counts(scan.missing)})"
         )
-    meta = ddf._meta[spec_formula.outcome].dtype if spec_formula.outcome in ddf.columns else None
-    outcome = encode_outcome(outcome_sample(scan.outcomes, meta), spec_formula.outcome, reference)
-    spec = DesignSpec(spec_formula, scan.samples, outcome.model_levels)
-    exog_names = tuple(spec.design_info().column_names)
+    meta = ddf._meta[parsed.outcome].dtype if parsed.outcome in ddf.columns else None
+    outcome = encode_outcome(outcome_sample(scan.outcomes, meta), parsed.outcome, reference)
+    spec = learned_spec(formula, ddf.columns, scan)
+    exog_names = spec.column_names
     n_terms, n_outcomes = len(exog_names), outcome.n_levels
 
-    rebuilt = [dask.delayed(spec.block, pure=True)(p) for p in parts]
+    block_task = dask.delayed(partition_block, pure=True)
+    rebuilt = [block_task(p, formula, weights, spec, outcome.model_levels) for p in parts]
     blocks = rebuilt
     if persist is None:
         persist = scan.n_rows * (n_terms + 2) * 8 <= PERSIST_SHARE * _memory_bytes()
@@ -163,13 +167,19 @@ def fit_dask(
         dropped_by_column=scan.missing,
         spec=spec,
         constant_column=constant_column(stats),
+        constant_value=1.0
+        if constant_column(stats) is None
+        else float(stats.first_row[constant_column(stats)]),
         data=ddf,
         formula=formula,
+        weights_name=weights,
     )
     if start_params is None:
-        constant = frame.constant_column
-        value = 1.0 if constant is None else float(stats.first_row[constant])
-        theta0 = vec(intercept_start(frame.outcome_counts(), n_terms, constant, value))
+        theta0 = vec(
+            intercept_start(
+                frame.outcome_counts(), n_terms, frame.constant_column, frame.constant_value
+            )
+        )
     else:
         theta0 = vec(np.asarray(start_params, dtype=float))
     source = DaskSource(blocks, n_terms, n_outcomes, split_every)
@@ -207,7 +217,7 @@ def _reject(options: dict[str, Any], cov_type: str) -> None:
 def _check_rows(
     n_dropped: int, n_rows: int, counts: dict[str, int], missing: str, stats: Any
 ) -> None:
-    what = _describe_counts(counts)
+    what = describe_counts(counts)
     if n_dropped and missing == "raise":
         raise DataError(
             f"{n_dropped} of {n_rows} rows have missing values ({what}); "
@@ -216,7 +226,7 @@ def _check_rows(
     if n_dropped == n_rows:
         raise DataError(f"no rows left: all {n_rows} rows have missing values ({what})")
     if n_dropped:
-        _warn_dropped(n_dropped, n_rows, counts)
+        warn_dropped(n_dropped, n_rows, counts)
     if stats.n_infinite:
         raise DataError(f"weights contain {stats.n_infinite} infinite values")
     if stats.n_negative:

@@ -1,49 +1,40 @@
-"""A model frame over a Dask DataFrame: one shared design specification for all partitions.
+"""Reading a formula over the partitions of a Dask DataFrame, with the in-memory design layer.
 
-The in-memory :class:`~mnlogit.design.frame.ModelFrame` learns the outcome levels and the
-categorical predictor levels from the rows used. Here one parallel pass over the
-partitions (:func:`scan_partition`) counts missing values and keeps, from each
-partition, its first complete row and the first complete row of every distinct value
-of every categorical factor's columns. patsy sniffs levels as the sorted union of the
-values it sees (or a Categorical's categories), so these few *representative rows*
-give exactly the levels of the whole data. A :class:`DesignSpec` (the formula and the
-representative rows) is picklable -- patsy's ``DesignInfo`` is not -- and rebuilds
-the same ``DesignInfo`` in every worker process, which then builds its partition's
-design matrix (:meth:`DesignSpec.block`).
+Pass 1 (:func:`scan_partition`): each partition reads its rows exactly as an in-memory
+fit reads a frame (:func:`mnlogit.design.formula.read_rows`: outcome, weights, missing
+values, expressions) and observes what the factors learn from its complete rows
+(distinct levels, moments). Observations merge exactly, so the
+:class:`~mnlogit.design.DesignSpec` finished on the client is the one an in-memory fit
+learns; it is plain data, sent to every worker. Pass 2 (:func:`partition_block`): each
+partition builds its design block with that spec. Factors that learn from all rows at
+once (spline knots, stateful expressions) are refused with an error saying so.
 """
 
 from __future__ import annotations
 
-import uuid
-from dataclasses import dataclass, field, replace
+import functools
+from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
-import patsy
 
-from ..design.frame import (
-    _build_design,
-    _check_finite,
-    _evaluate_outcome,
-    _factor_codes,
-    _formula_design,
-    _missing_counts,
-    _parse_formula,
-    _referenced_names,
+from ..design import Columns, DesignSpec, Outcome
+from ..design.checks import check_finite
+from ..design.evaluate import assemble, factor_values
+from ..design.expressions import referenced_names
+from ..design.formula import read_rows
+from ..design.learn import (
+    FactorPlan,
+    NeedsAllRows,
+    Observation,
+    finish_spec,
+    merge,
+    observe,
+    plan_factors,
 )
-from ..design.outcome import Outcome
-from ..exceptions import DataError, FormulaError
-
-# Formulas evaluated on workers see the columns, patsy's builtins (C, I, Q, ...) and numpy.
-_NAMESPACE = {"np": np, "numpy": np}
-# DesignInfo rebuilt once per process and specification.
-_DESIGN_CACHE: dict[str, patsy.DesignInfo] = {}
-
-
-def eval_env() -> patsy.EvalEnvironment:
-    """The environment formulas are evaluated in, the same in the client and on workers."""
-    return patsy.EvalEnvironment([_NAMESPACE])
+from ..design.patsy_adapter import ParsedFormula, default_env, parse_formula
+from ..exceptions import DataError
 
 
 class Block(NamedTuple):
@@ -54,232 +45,139 @@ class Block(NamedTuple):
     w: np.ndarray | None
 
 
-@dataclass(frozen=True)
-class Formula:
-    """The parts of a formula the passes over the data need (all picklable).
+@functools.cache
+def partition_plan(formula: str, names: tuple[str, ...]) -> tuple[ParsedFormula, list[FactorPlan]]:
+    """The parsed formula and factor recipes (once per process and formula).
+
+    Formulas on Dask see the columns, numpy and patsy's built-ins. Splines and stateful
+    expressions are refused: their state needs all rows at once.
 
     Examples
     --------
-    >>> f = Formula.parse("y ~ x + C(g)", ["y", "x", "g", "z"], None)
-    >>> f.outcome, f.columns
-    ('y', ('y', 'x', 'g'))
+    >>> parsed, plans = partition_plan("y ~ x + C(g)", ("y", "x", "g"))
+    >>> [p.recipe.recipe for p in plans]
+    ['column', 'C']
     """
+    parsed = parse_formula(formula)
+    plans = plan_factors(parsed, names, default_env())
+    for plan in plans:
+        if plan.needs_all_rows:
+            raise NeedsAllRows(plan.code)
+    return parsed, plans
 
-    formula: str
-    outcome: str
-    weights: str | None
-    columns: tuple[str, ...]
-    rhs_columns: tuple[str, ...]
-    categorical_groups: tuple[tuple[str, ...], ...] = ()
 
-    @classmethod
-    def parse(cls, formula: str, columns: Any, weights: str | None) -> Formula:
-        """Outcome code and the data columns the formula (and weights) read."""
-        if not isinstance(formula, str):
-            raise FormulaError(f"formula must be a string such as 'y ~ x1 + x2', got {formula!r}")
-        lhs, rhs = _parse_formula(formula)
-        known = [str(c) for c in columns]
-        # The order _missing_counts reports variables in: outcome, then term by term.
-        rhs_cols = [
-            n for code in _factor_codes(rhs) for n in sorted(_referenced_names(code)) if n in known
-        ]
-        read = [n for n in sorted(_referenced_names(lhs)) if n in known] + rhs_cols
-        if weights is not None:
-            if not isinstance(weights, str):
-                raise DataError(
-                    "with a Dask DataFrame, weights must be the name of a column, "
-                    f"got {type(weights).__name__}"
-                )
-            if weights not in known:
-                raise DataError(f"weights column {weights!r} is not in the data")
-            read.append(weights)
-        names = tuple(dict.fromkeys(read))
-        return cls(formula, lhs, weights, names, tuple(dict.fromkeys(rhs_cols)))
+def columns_read(formula: str, names: Any, weights: str | None) -> list[str]:
+    """The data columns the formula (and weights) read, in the order the in-memory
+    frame reports their missing values.
 
-    @property
-    def missing_order(self) -> list[str]:
-        """Names in the order the in-memory frame counts missing values."""
-        return [self.outcome, *self.columns, "weights"]
-
-    @property
-    def rhs(self) -> patsy.ModelDesc:
-        """Right-hand side of the formula."""
-        return _parse_formula(self.formula)[1]
-
-    def with_categoricals(self, meta: pd.DataFrame) -> Formula:
-        """Record the column groups that feed categorical factors: the columns read
-        by a ``C(...)`` factor, and non-numeric (string, Categorical, boolean) columns."""
-        groups = []
-        for code in _factor_codes(self.rhs):
-            names = tuple(n for n in _referenced_names(code) if n in self.columns)
-            if "C(" in code.replace(" ", ""):
-                groups.append(names)
-            else:
-                groups += [(n,) for n in names if not _is_numeric(meta[n].dtype)]
-        return replace(self, categorical_groups=tuple(dict.fromkeys(g for g in groups if g)))
-
-    def complete_rows(self, part: pd.DataFrame) -> tuple[pd.Series, np.ndarray]:
-        """The outcome values and the mask of rows with no missing value the model reads."""
-        y = _evaluate_outcome(self.outcome, part, eval_env())
-        ok = y.notna().to_numpy()
-        for name in self.rhs_columns:
-            ok = ok & part[name].notna().to_numpy()
-        if self.weights is not None:
-            ok = ok & part[self.weights].notna().to_numpy()
-        return y, ok
+    Examples
+    --------
+    >>> columns_read("y ~ x + C(g)", ["y", "x", "g", "z"], None)
+    ['y', 'x', 'g']
+    """
+    parsed = parse_formula(formula)
+    known = set(map(str, names))
+    read = [
+        n
+        for code in (parsed.outcome, *parsed.factor_codes)
+        for n in sorted(referenced_names(code))
+        if n in known
+    ]
+    if weights is not None:
+        read.append(weights)
+    return list(dict.fromkeys(read))
 
 
 class Scan(NamedTuple):
-    """What one pass learns from a partition (summed over partitions by :func:`merge_scans`)."""
+    """What one pass learns from a partition (merged over partitions by :func:`merge_scans`)."""
 
     n_rows: int
     missing: dict[str, int]
-    samples: pd.DataFrame
+    observations: dict[str, Observation]
     outcomes: pd.Series
 
 
-def _is_numeric(dtype: Any) -> bool:
-    return pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype)
-
-
-def check_stateless(info: patsy.DesignInfo) -> None:
-    """Stateful transforms learn from all rows at once, which the passes do not do."""
-    for factor, factor_info in info.factor_infos.items():
-        state = factor_info.state if isinstance(factor_info.state, dict) else {}
-        if state.get("transforms"):
-            raise FormulaError(
-                f"the Dask engine does not support the stateful transform in {factor.code!r} "
-                "(center, standardize, splines): compute the column beforehand"
-            )
-
-
-def scan_partition(part: pd.DataFrame, formula: Formula) -> Scan:
-    """Missing-value counts, representative complete rows and distinct outcome values.
+def scan_partition(part: pd.DataFrame, formula: str, weights: str | None) -> Scan:
+    """Missing-value counts, the factors' observations and the distinct outcome values.
 
     Examples
     --------
-    >>> import pandas as pd
     >>> df = pd.DataFrame({"y": ["a", "b", None], "g": ["u", "u", "v"], "x": [1.0, 2, 3]})
-    >>> f = Formula.parse("y ~ x + g", df.columns, None).with_categoricals(df)
-    >>> s = scan_partition(df, f)
-    >>> s.n_rows, s.missing, s.samples["g"].tolist(), s.outcomes.tolist()
+    >>> s = scan_partition(df, "y ~ x + g", None)
+    >>> s.n_rows, s.missing, sorted(s.observations["g"].levels), s.outcomes.tolist()
     (3, {'y': 1}, ['u'], ['a', 'b'])
     """
-    part = part.reset_index(drop=True)
-    y, ok = formula.complete_rows(part)
-    w = None if formula.weights is None else part[formula.weights].to_numpy(np.float64)
-    missing = _missing_counts(part, formula.outcome, formula.rhs, y, w, eval_env())
-    used = part.loc[ok]
-    picks = [used.index[:1]]
-    for group in formula.categorical_groups:
-        picks.append(used.drop_duplicates(subset=list(group)).index)
-    rows = pd.Index(np.unique(np.concatenate([p.to_numpy() for p in picks])))
-    return Scan(len(part), missing, part.loc[rows], y[ok].drop_duplicates())
+    columns = Columns(part)
+    parsed, plans = partition_plan(formula, columns.names)
+    read = read_rows(parsed, plans, columns, weights, default_env())
+    rows = np.flatnonzero(read.ok)
+    observations = {
+        plan.code: observe(plan, columns, rows, read.values.get(plan.code)) for plan in plans
+    }
+    outcomes = read.y[read.ok].drop_duplicates().reset_index(drop=True)
+    return Scan(columns.n_rows, read.counts, observations, outcomes)
 
 
 def merge_scans(scans: list[Scan], order: list[str]) -> Scan:
-    """Combine the scans of all partitions.
+    """Combine the scans of all partitions (missing counts reported in ``order``).
 
     Examples
     --------
-    >>> import pandas as pd
-    >>> a = Scan(2, {"x": 1}, pd.DataFrame({"x": [1.0]}), pd.Series(["a"]))
-    >>> b = Scan(3, {"x": 2}, pd.DataFrame({"x": [2.0]}), pd.Series(["a", "b"]))
-    >>> m = merge_scans([a, b], ["x"])
+    >>> a = scan_partition(pd.DataFrame({"y": ["a", None], "x": [1.0, 2.0]}), "y ~ x", None)
+    >>> b = scan_partition(pd.DataFrame({"y": ["b", "a"], "x": [3.0, None]}), "y ~ x", None)
+    >>> m = merge_scans([a, b], ["y", "x", "weights"])
     >>> m.n_rows, m.missing, m.outcomes.tolist()
-    (5, {'x': 3}, ['a', 'b'])
+    (4, {'y': 1, 'x': 1}, ['a', 'b'])
     """
     missing = {name: sum(s.missing.get(name, 0) for s in scans) for name in order}
     missing = {name: count for name, count in missing.items() if count}
-    samples = pd.concat([s.samples for s in scans], ignore_index=True)
+    observations = dict(scans[0].observations)
+    for scan in scans[1:]:
+        for code, observed in scan.observations.items():
+            observations[code] = merge(observations[code], observed)
     outcomes = pd.concat([s.outcomes for s in scans], ignore_index=True).drop_duplicates()
-    return Scan(sum(s.n_rows for s in scans), missing, samples, outcomes.reset_index(drop=True))
+    return Scan(
+        sum(s.n_rows for s in scans), missing, observations, outcomes.reset_index(drop=True)
+    )
 
 
-@dataclass(frozen=True)
-class DesignSpec:
-    """Picklable recipe of the design: the formula, representative rows, outcome order.
+def learned_spec(formula: str, names: Any, scan: Scan) -> DesignSpec:
+    """The DesignSpec of the whole data from the merged scan."""
+    parsed, plans = partition_plan(formula, tuple(map(str, names)))
+    return finish_spec(parsed, plans, scan.observations, None)
 
-    Every process rebuilds the same patsy ``DesignInfo`` from it (cached), so each
-    partition's design matrix has the columns, levels and contrasts of the fit.
+
+def partition_rows(
+    part: pd.DataFrame, formula: str, weights: str | None, spec: DesignSpec
+) -> tuple[Columns, Any, np.ndarray, Any]:
+    """A partition's columns, what its formula read, the rows used and the factor values."""
+    columns = Columns(part)
+    parsed, plans = partition_plan(formula, columns.names)
+    read = read_rows(parsed, plans, columns, weights, default_env())
+    values = factor_values(spec, columns, read.values, used=read.ok)
+    ok = read.ok if values.missing is None else read.ok & ~values.missing
+    return columns, read, np.flatnonzero(ok), values
+
+
+def partition_block(
+    part: pd.DataFrame, formula: str, weights: str | None, spec: DesignSpec, model_levels: tuple
+) -> Block:
+    """Design matrix, outcome codes and weights of a partition's complete rows.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"y": ["a", "b", "a"], "x": [1.0, None, 3.0]})
+    >>> spec = learned_spec("y ~ x", df.columns, scan_partition(df, "y ~ x", None))
+    >>> b = partition_block(df, "y ~ x", None, spec, ("a", "b"))
+    >>> b.X.tolist(), b.y.tolist()
+    ([[1.0, 1.0], [1.0, 3.0]], [0, 0])
     """
-
-    formula: Formula
-    samples: pd.DataFrame
-    model_levels: tuple
-    token: str = field(default_factory=lambda: uuid.uuid4().hex)
-
-    def design_info(self) -> patsy.DesignInfo:
-        """The shared patsy DesignInfo (built once per process)."""
-        info = _DESIGN_CACHE.get(self.token)
-        if info is None:
-            info, _ = _build_design(self.formula.rhs, self.samples, eval_env())
-            check_stateless(info)
-            _DESIGN_CACHE[self.token] = info
-        return info
-
-    def block(self, part: pd.DataFrame) -> Block:
-        """Design matrix, outcome codes and weights of a partition's complete rows."""
-        part = part.reset_index(drop=True)
-        y, ok = self.formula.complete_rows(part)
-        # Only complete rows reach patsy: a level seen only in dropped rows is no level.
-        rows = np.flatnonzero(ok)
-        X, kept = self.design_for(part if ok.all() else part.iloc[rows].reset_index(drop=True))
-        rows = rows[kept]
-        codes = outcome_codes(y.iloc[rows], self.model_levels)
-        w = None
-        if self.formula.weights is not None:
-            w = np.ascontiguousarray(part[self.formula.weights].to_numpy(np.float64)[rows])
-        return Block(X, codes, w)
-
-    def design_for(self, newdata: Any) -> tuple[np.ndarray, np.ndarray]:
-        """Design of new (pandas) data with the fit's encoding, and the positions kept.
-
-        A formula of plain numeric columns (and the intercept) is assembled directly,
-        with patsy's rule for missing values; anything else goes through patsy.
-        """
-        info = self.design_info()
-        columns = _plain_columns(info, newdata) if isinstance(newdata, pd.DataFrame) else None
-        if columns is None:
-            return _formula_design(info, newdata)
-        X = np.ones((len(newdata), len(columns)))
-        # Copy runs of adjacent data columns as 2-D blocks: far faster than one
-        # strided column write at a time.
-        start = 0
-        while start < len(columns):
-            stop = start + 1
-            if columns[start] is not None:
-                while stop < len(columns) and columns[stop] is not None:
-                    stop += 1
-                X[:, start:stop] = newdata[list(columns[start:stop])].to_numpy(np.float64)
-            start = stop
-        missing = np.isnan(X).any(axis=1)
-        kept = np.flatnonzero(~missing)
-        if missing.any():
-            X = X[kept]
-        _check_finite(X, info.column_names)
-        return X, kept
-
-
-def _plain_columns(info: patsy.DesignInfo, data: pd.DataFrame) -> list[str | None] | None:
-    """Data column of each design column (None: the intercept), if every term is
-    the intercept or one numeric column used as is; else None."""
-    if len(info.terms) != len(info.column_names):
-        return None
-    columns: list[str | None] = []
-    for term, name in zip(info.terms, info.column_names, strict=True):
-        if not term.factors and name == "Intercept":
-            columns.append(None)
-            continue
-        if len(term.factors) != 1 or term.factors[0].code != name or name not in data.columns:
-            return None
-        factor_info = info.factor_infos[term.factors[0]]
-        if factor_info.type != "numerical" or factor_info.num_columns != 1:
-            return None
-        if not _is_numeric(data[name].dtype):
-            return None
-        columns.append(name)
-    return columns
+    _, read, kept, values = partition_rows(part, formula, weights, spec)
+    X = assemble(spec, values, kept)
+    check_finite(X, spec.column_names)
+    codes = outcome_codes(read.y.iloc[kept], model_levels)
+    w = None if read.weights is None else np.ascontiguousarray(read.weights[kept])
+    return Block(X, codes, w)
 
 
 def outcome_codes(values: pd.Series, model_levels: tuple) -> np.ndarray:
@@ -324,14 +222,12 @@ class DaskModelFrame:
     dropped_by_column: dict[str, int]
     spec: DesignSpec
     constant_column: int | None
+    constant_value: float
     data: Any
     formula: str
+    weights_name: str | None = None
     aliased: tuple[str, ...] = ()
-
-    @property
-    def design_info(self) -> patsy.DesignInfo:
-        """The shared patsy DesignInfo."""
-        return self.spec.design_info()
+    patterns: None = None
 
     @property
     def table_names(self) -> tuple[str, ...]:
@@ -342,6 +238,11 @@ class DaskModelFrame:
     def nobs(self) -> float:
         """Number of observations: the sum of the frequency weights, or the row count."""
         return float(self.counts.sum())
+
+    @property
+    def n_rows(self) -> int:
+        """Number of rows used."""
+        return int(self.X.shape[0])
 
     @property
     def n_terms(self) -> int:
@@ -364,7 +265,7 @@ class DaskModelFrame:
 
     def design_for(self, newdata: Any) -> tuple[np.ndarray, np.ndarray]:
         """Design matrix of new (pandas) data with the fit's encoding."""
-        return self.spec.design_for(newdata)
+        return self.spec.build(newdata)
 
 
 def outcome_sample(outcomes: pd.Series, meta: Any) -> pd.Series:

@@ -10,10 +10,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..design import DesignSpec
 from ..design.outcome import Outcome
 from ..exceptions import DataError, MissingDataWarning
 from ..results import MNLogitResults
-from .frame import DesignSpec
+from .frame import partition_rows
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,8 @@ class PredictionFrame:
     outcome: Outcome
     exog_names: tuple[str, ...]
     theta: np.ndarray
+    formula: str
+    weights_name: str | None
     aliased: tuple[str, ...] = ()
 
     @property
@@ -33,7 +36,7 @@ class PredictionFrame:
 
     def design_for(self, newdata: Any) -> tuple[np.ndarray, np.ndarray]:
         """Design matrix of a pandas partition with the fit's encoding."""
-        return self.spec.design_for(newdata)
+        return self.spec.build(newdata)
 
 
 def predict_partition(
@@ -41,7 +44,7 @@ def predict_partition(
 ) -> pd.DataFrame | pd.Series:
     """In-memory ``predict`` of one partition; with ``rows_used`` only complete rows."""
     if rows_used:
-        part = part.loc[frame.spec.formula.complete_rows(part)[1]]
+        part = part.iloc[partition_rows(part, frame.formula, frame.weights_name, frame.spec)[2]]
     results = MNLogitResults(frame, SimpleNamespace(theta=frame.theta))
     with warnings.catch_warnings():
         # Missing rows get missing predictions; they cannot be counted lazily.
@@ -80,7 +83,12 @@ def predict_dask(results: Any, newdata: Any = None, kind: str = "prob", se: bool
     rows_used = newdata is None
     ddf = model_frame.data if rows_used else newdata
     frame = PredictionFrame(
-        spec, model_frame.outcome, tuple(results.exog_names), np.asarray(results.theta)
+        spec,
+        model_frame.outcome,
+        tuple(results.exog_names),
+        np.asarray(results.theta),
+        model_frame.formula,
+        model_frame.weights_name,
     )
     meta = predict_partition(ddf._meta, frame, kind, rows_used)
     return ddf.map_partitions(predict_partition, frame, kind, rows_used, meta=meta)

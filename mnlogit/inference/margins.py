@@ -74,55 +74,25 @@ def model_variables(results: Any, data: pd.DataFrame | None) -> list[Variable]:
     [('age', ()), ('vote', (0, 1))]
     """
     frame = results.model_frame
-    info = frame.design_info
-    if info is None:
+    spec = frame.spec
+    if spec is None:
         return [
             Variable(name, column=j)
             for j, name in enumerate(results.exog_names)
             if j != frame.constant_column
         ]
-    from ..design.frame import _referenced_names  # the formula module owns the patsy parsing
-
     found: dict[str, Variable] = {}
-    bases = _treatment_bases(info)
-    uses: dict[str, int] = {}
-    for factor, factor_info in info.factor_infos.items():
-        names = [n for n in sorted(_referenced_names(factor.code)) if n in data.columns]
-        for name in names:
-            uses[name] = uses.get(name, 0) + 1
-            if factor_info.type == "categorical":
-                levels = tuple(factor_info.categories)
-                found[name] = Variable(name, levels=levels, base=bases.get(factor, levels[0]))
+    for position, factor in enumerate(spec.factors):
+        for name in factor.variables:
+            if factor.type == "categorical" and factor.recipe in ("column", "C"):
+                levels = tuple(factor.levels or ())
+                found[name] = Variable(name, levels=levels, base=spec.base_level(position))
             elif name not in found:
-                found[name] = Variable(name, column=_linear_column(results, factor, name))
-    # A variable read by several factors (e.g. v and I(v**2)) is differentiated through
-    # the design, not by its own column alone.
-    return [
-        Variable(v.name, levels=v.levels, base=v.base) if uses[v.name] > 1 else v
-        for v in found.values()
-    ]
-
-
-def _linear_column(results: Any, factor: Any, name: str) -> int | None:
-    """The design column of ``name`` when it enters as a bare main effect only."""
-    info = results.model_frame.design_info
-    terms = [t for t in info.terms if factor in t.factors]
-    if factor.code != name or len(terms) != 1 or len(terms[0].factors) != 1:
-        return None
-    column = info.column_names[info.term_name_slices[terms[0].name()]][0]
-    return results.exog_names.index(column) if column in results.exog_names else None
-
-
-def _treatment_bases(info: Any) -> dict:
-    """Level coded by an all-zero contrast row, per categorical factor."""
-    bases = {}
-    for subterms in info.term_codings.values():
-        for subterm in subterms:
-            for factor, contrast in subterm.contrast_matrices.items():
-                zero = np.flatnonzero(~np.asarray(contrast.matrix).any(axis=1))
-                if zero.size == 1:
-                    bases[factor] = info.factor_infos[factor].categories[zero[0]]
-    return bases
+                column = spec.linear_column(name)
+                exog = column is not None and spec.column_names[column] in results.exog_names
+                index = results.exog_names.index(spec.column_names[column]) if exog else None
+                found[name] = Variable(name, column=index)
+    return list(found.values())
 
 
 def marginal_effects(
@@ -208,10 +178,10 @@ def estimation_rows(results: Any, data: pd.DataFrame | None) -> tuple[Any, np.nd
     """The data rows to average over, their weights, and whether they are the fit's rows
     (whose design matrix is ``model_frame.X``)."""
     frame = results.model_frame
-    if frame.design_info is None:
+    if frame.spec is None:
         if data is not None:
             raise DataError("data= is for formula fits; array fits use their design rows")
-        weights = np.ones(len(frame.X)) if frame.weights is None else frame.weights
+        weights = np.ones(frame.n_rows) if frame.weights is None else frame.weights
         return None, weights, True
     if data is None:
         fitted = getattr(getattr(results, "model", None), "data", None)
@@ -230,11 +200,10 @@ def _designs(
     fitted: bool,
     variable: Variable,
     contrast: tuple[Any, Any],
-    step: float,
 ) -> Iterator[tuple[slice, np.ndarray, np.ndarray]]:
     """Per row block: (rows, X or X at the level, dX/dv or X at the base)."""
     frame = results.model_frame
-    n = len(frame.X) if rows_data is None else len(rows_data)
+    n = frame.n_rows if rows_data is None else len(rows_data)
     for start in range(0, n, _BLOCK_ROWS):
         rows = slice(start, min(n, start + _BLOCK_ROWS))
         block = None if rows_data is None else rows_data.iloc[rows]
@@ -252,10 +221,10 @@ def _designs(
             grad[:, variable.column] = 1.0
             yield rows, X, grad
             continue
-        values = pd.to_numeric(block[variable.name]).astype(float)
-        up = _design(frame, block.assign(**{variable.name: values + step}))
-        down = _design(frame, block.assign(**{variable.name: values - step}))
-        yield rows, X, (up - down) / (2.0 * step)
+        grad, kept = frame.design_derivative(block, variable.name)
+        if len(kept) != len(block):
+            raise DataError(f"{len(block) - len(kept)} rows have missing values")
+        yield rows, X, grad
 
 
 def _design(frame: Any, block: pd.DataFrame) -> np.ndarray:
@@ -288,11 +257,7 @@ def _effect(
     of a discrete change.
     """
     rows_data, weights, fitted = rows
-    step = 0.0
-    if rows_data is not None and not variable.levels:
-        values = pd.to_numeric(rows_data[variable.name]).astype(float)
-        step = 1e-4 * max(1.0, float(np.nanstd(values)))
-    designs = _designs(results, rows_data, fitted, variable, contrast, step)
+    designs = _designs(results, rows_data, fitted, variable, contrast)
     total_w = float(weights.sum())
     if at == "mean":
         first = second = 0.0

@@ -51,10 +51,12 @@ class TestResult:
 
 
 def term_columns(results: Any, term: str) -> list[int]:
-    """Positions (in ``exog_names``) of the design columns of a formula term or column.
+    """Positions (in ``exog_names``) of the design columns of a term, variable or column.
 
     ``term`` is a formula term such as ``"C(ses)"`` or ``"C(ses):write"`` (all its
-    design columns) or one design-column name such as ``"C(ses)[T.low]"``.
+    design columns), one design-column name such as ``"C(ses)[T.low]"``, or a variable
+    (a data column such as ``"ses"``: every column of every term built from it, e.g.
+    ``C(ses, Treatment('high'))`` and ``C(ses):write``).
 
     Examples
     --------
@@ -64,15 +66,22 @@ def term_columns(results: Any, term: str) -> list[int]:
     [1]
     """
     names = list(results.exog_names)
-    design_info = results.model_frame.design_info
-    if design_info is not None and term in design_info.term_name_slices:
-        wanted = design_info.column_names[design_info.term_name_slices[term]]
-    elif term in results.model_frame.table_names:
+    frame = results.model_frame
+    spec = frame.spec
+    table = list(frame.table_names)
+    if spec is not None and term in spec.term_names:
+        wanted = [table[j] for j in spec.term_columns(term)]
+    elif term in table:
         wanted = [term]
+    elif spec is not None and term in spec.variables:
+        wanted = [table[j] for j in spec.variable_columns(term)]
     else:
-        terms = list(design_info.term_name_slices) if design_info is not None else []
-        known = ", ".join(map(repr, dict.fromkeys(terms + list(names))))
-        raise MNLogitError(f"{term!r} is not a term or design column of the model ({known})")
+        terms = list(spec.term_names) if spec is not None else []
+        variables = list(spec.variables) if spec is not None else []
+        known = ", ".join(map(repr, dict.fromkeys(terms + variables + list(names))))
+        raise MNLogitError(
+            f"{term!r} is not a term, variable or design column of the model ({known})"
+        )
     columns = [names.index(name) for name in wanted if name in names]
     if not columns:
         raise MNLogitError(f"all design columns of {term!r} were dropped as aliased")
@@ -217,8 +226,8 @@ def anova(results: Any) -> pd.DataFrame:
     ['age', 'income']
     """
     frame = results.model_frame
-    if frame.design_info is not None:
-        terms = [t for t in frame.design_info.term_name_slices if t != "Intercept"]
+    if frame.spec is not None:
+        terms = [t for t in frame.spec.term_names if t != "Intercept"]
     else:
         constant = frame.constant_column
         terms = [n for i, n in enumerate(results.exog_names) if i != constant]

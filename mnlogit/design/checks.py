@@ -1,0 +1,185 @@
+"""Checks of the rows of a fit: finite and representable design values, weights,
+missing-value policy, and the words that report dropped rows."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from ..exceptions import DataError, MissingDataWarning
+
+# Design values beyond this magnitude (or nonzero columns below its inverse) would
+# overflow (underflow) in the Hessian's products of two columns.
+MAX_MAGNITUDE = 1e100
+
+
+def check_missing_policy(missing: Any) -> None:
+    """Refuse a ``missing`` option other than "drop" or "raise".
+
+    Examples
+    --------
+    >>> check_missing_policy("skip")
+    Traceback (most recent call last):
+    ...
+    mnlogit.exceptions.DataError: missing must be 'drop' or 'raise', got 'skip'
+    """
+    if missing not in ("drop", "raise"):
+        raise DataError(f"missing must be 'drop' or 'raise', got {missing!r}")
+
+
+def check_scale(X: np.ndarray, names: Sequence[str], fitting: bool = True) -> None:
+    """Refuse columns so large (or, in fitting, so small) that products of two columns
+    in the Hessian or the linear predictors would overflow (or underflow).
+
+    Examples
+    --------
+    >>> check_scale(np.array([[1e120]]), ["x"])
+    Traceback (most recent call last):
+    ...
+    mnlogit.exceptions.DataError: design column(s) 'x' (largest |value| 1e+120) are out of the \
+range double precision can fit (above 1e100 or, when nonzero, all below 1e-100); rescale them, \
+e.g. divide or multiply by a power of ten
+    """
+    largest = np.maximum(X.max(axis=0, initial=0.0), -X.min(axis=0, initial=0.0))  # no copy
+    bad = largest > MAX_MAGNITUDE
+    if fitting:
+        bad |= (largest > 0) & (largest < 1.0 / MAX_MAGNITUDE)
+    if bad.any():
+        columns = ", ".join(
+            f"{names[j]!r} (largest |value| {largest[j]:.3g})" for j in np.flatnonzero(bad)
+        )
+        limit = "above 1e100" if not fitting else "above 1e100 or, when nonzero, all below 1e-100"
+        raise DataError(
+            f"design column(s) {columns} are out of the range double precision can fit "
+            f"({limit}); rescale them, e.g. divide or multiply by a power of ten"
+        )
+
+
+def check_finite(X: np.ndarray, names: Sequence[str]) -> None:
+    """Refuse infinite design values, naming the columns and counts.
+
+    Examples
+    --------
+    >>> check_finite(np.array([[1.0, np.inf]]), ["a", "b"])
+    Traceback (most recent call last):
+    ...
+    mnlogit.exceptions.DataError: design columns contain infinite values: 'b' (1 values) (in \
+the data or from overflow in a formula expression); missing values are dropped, infinite ones \
+are not
+    """
+    # Any infinite or NaN value makes the total non-finite: one pass, no temporary.
+    if np.isfinite(X.sum()):
+        return
+    bad = ~np.isfinite(X)
+    if bad.any():
+        columns = [
+            f"{names[j]!r} ({int(bad[:, j].sum())} values)" for j in np.flatnonzero(bad.any(0))
+        ]
+        raise DataError(
+            f"design columns contain infinite values: {', '.join(columns)} (in the data or "
+            "from overflow in a formula expression); missing values are dropped, infinite "
+            "ones are not"
+        )
+
+
+def describe_counts(counts: dict[str, int]) -> str:
+    """Missing values per variable, in words.
+
+    Examples
+    --------
+    >>> describe_counts({"x": 2, "weights": 1})
+    "2 in 'x', 1 in 'weights'"
+    """
+    if not counts:
+        return "missing values produced by formula expressions"
+    return ", ".join(f"{n} in {name!r}" for name, n in counts.items())
+
+
+def warn_dropped(n_dropped: int, n_rows: int, counts: dict[str, int], stacklevel: int = 5) -> None:
+    """The MissingDataWarning of rows dropped for missing values."""
+    warnings.warn(
+        f"dropped {n_dropped} of {n_rows} rows with missing values ({describe_counts(counts)})",
+        MissingDataWarning,
+        stacklevel=stacklevel,
+    )
+
+
+def check_dropped(n_dropped: int, n_rows: int, counts: dict[str, int], missing: str) -> None:
+    """Apply the missing-value policy: raise, refuse an empty fit, or warn.
+
+    Examples
+    --------
+    >>> check_dropped(3, 3, {"x": 3}, "drop")
+    Traceback (most recent call last):
+    ...
+    mnlogit.exceptions.DataError: no rows left: all 3 rows have missing values (3 in 'x')
+    """
+    what = describe_counts(counts)
+    if n_rows == 0:
+        raise DataError("the data have no rows")
+    if n_dropped and missing == "raise":
+        raise DataError(
+            f"{n_dropped} of {n_rows} rows have missing values ({what}); "
+            "drop them or pass missing='drop'"
+        )
+    if n_dropped == n_rows:
+        raise DataError(f"no rows left: all {n_rows} rows have missing values ({what})")
+    if n_dropped:
+        warn_dropped(n_dropped, n_rows, counts, stacklevel=6)
+
+
+def resolve_weights(weights: Any, n_rows: int, column: Any = None) -> np.ndarray | None:
+    """Weights as a float64 vector of one value per row (NaN where missing).
+
+    ``column`` is the data column when ``weights`` names one.
+
+    Examples
+    --------
+    >>> resolve_weights([1, 2], 2).tolist()
+    [1.0, 2.0]
+    """
+    if weights is None:
+        return None
+    label = f"weights column {weights!r}" if isinstance(weights, str) else "weights"
+    values = column if isinstance(weights, str) else weights
+    try:
+        array = np.asarray(values, dtype=np.float64).reshape(-1)
+    except (TypeError, ValueError):
+        raise DataError(f"{label} must be numeric") from None
+    if array.shape[0] != n_rows:
+        raise DataError(f"{label} has {array.shape[0]} values for {n_rows} rows of data")
+    return array
+
+
+def check_weights(
+    w: np.ndarray, totals: np.ndarray, levels: Sequence[Any], name: str
+) -> np.ndarray:
+    """Refuse infinite, huge, negative or all-zero weights and outcome levels of total
+    weight zero; ``totals`` are the outcome totals of ``w`` in the order of ``levels``.
+
+    Examples
+    --------
+    >>> check_weights(np.array([1.0, -1.0]), np.array([1.0, -1.0]), ["a", "b"], "y")
+    Traceback (most recent call last):
+    ...
+    mnlogit.exceptions.DataError: weights must be non-negative; 1 are negative
+    """
+    if np.isinf(w).any():
+        raise DataError(f"weights contain {int(np.isinf(w).sum())} infinite values")
+    if w.max(initial=0.0) > MAX_MAGNITUDE:
+        raise DataError(f"weights up to {w.max():.3g} exceed 1e100; rescale them")
+    if (w < 0).any():
+        raise DataError(f"weights must be non-negative; {int((w < 0).sum())} are negative")
+    if w.sum() <= 0:
+        raise DataError("weights sum to zero: no observations to fit")
+    empty = [levels[j] for j in np.flatnonzero(totals == 0)]
+    if empty:
+        # Its coefficients would diverge to -inf: the level is as absent as one without rows.
+        raise DataError(
+            f"outcome {name!r} level(s) {', '.join(map(repr, empty))} have total "
+            "weight zero; drop their rows or give them positive weights"
+        )
+    return np.ascontiguousarray(w)

@@ -1,0 +1,115 @@
+"""Design matrices given as arrays (the array interface): checks and names.
+
+``MNLogit(endog, exog)`` uses ``exog`` as given. Columns are named by a DataFrame's
+names, else ``const`` (the first column equal to 1 everywhere) and ``x1``, ``x2``, ...
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..exceptions import DataError
+from .checks import check_finite, check_scale
+
+
+def exog_frame(exog: Any) -> pd.DataFrame:
+    """``exog`` as a DataFrame of numeric columns with unique names (a view of an array).
+
+    Raises
+    ------
+    DataError
+        No rows or columns, more than two dimensions, duplicate column names, or
+        columns that are not real numbers (named).
+
+    Examples
+    --------
+    >>> exog_frame(np.array([[1.0, 2.0], [1.0, 3.0]])).columns.tolist()
+    ['const', 'x1']
+    """
+    if isinstance(exog, pd.Series):
+        exog = exog.to_frame()
+    if isinstance(exog, pd.DataFrame):
+        frame = exog
+    else:
+        array = np.asarray(exog)
+        if array.ndim == 1:
+            array = array[:, None]
+        if array.ndim != 2:
+            raise DataError(f"exog must be two-dimensional, got shape {array.shape}")
+        if array.dtype.kind == "c":
+            raise DataError(
+                "exog holds complex numbers; a design matrix must be real (pass the real and "
+                "imaginary parts as separate columns if both matter)"
+            )
+        names = [f"x{j + 1}" for j in range(array.shape[1])]
+        if array.shape[0] and array.dtype.kind in "iuf":
+            constant = np.flatnonzero((array.max(axis=0) == 1) & (array.min(axis=0) == 1))
+            if constant.size:
+                names = _numbered(array.shape[1], int(constant[0]))
+        # A view, not a copy: the frame is only read (names, dtypes, index).
+        frame = pd.DataFrame(array, columns=names, copy=False)
+    if frame.shape[0] == 0:
+        raise DataError("exog has no rows")
+    if frame.shape[1] == 0:
+        raise DataError("exog has no columns; add at least a constant column")
+    duplicated = list(dict.fromkeys(c for c in frame.columns if (frame.columns == c).sum() > 1))
+    if duplicated:
+        raise DataError(
+            f"exog has several columns named {', '.join(map(repr, duplicated))}; "
+            "give every column its own name"
+        )
+    complex_columns = [c for c in frame.columns if frame[c].dtype.kind == "c"]
+    if complex_columns:
+        raise DataError(
+            f"exog column(s) {', '.join(map(repr, complex_columns))} hold complex numbers; a "
+            "design matrix must be real"
+        )
+    bad = [c for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c])]
+    if bad:
+        raise DataError(
+            f"exog column(s) {', '.join(map(repr, bad))} are not numeric; encode them or "
+            "use the formula interface, e.g. mnlogit.fit('y ~ C(group)', data)"
+        )
+    return frame
+
+
+def _numbered(n_columns: int, constant: int) -> list[str]:
+    """``const`` for the constant column, x1..x(k-1) for the others in order."""
+    names, counter = [], 0
+    for j in range(n_columns):
+        if j == constant:
+            names.append("const")
+        else:
+            counter += 1
+            names.append(f"x{counter}")
+    return names
+
+
+def array_design(newdata: Any, names: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Design of new data for an array fit (columns by name for a DataFrame, else by
+    position) and the positions of the rows kept (rows with NaN are left out).
+
+    Examples
+    --------
+    >>> X, kept = array_design(np.array([[1.0, np.nan], [1.0, 2.0]]), ["const", "x1"])
+    >>> X.tolist(), kept.tolist()
+    ([[1.0, 2.0]], [1])
+    """
+    frame = exog_frame(newdata)
+    if isinstance(newdata, pd.DataFrame):
+        absent = [n for n in names if n not in frame.columns]
+        if absent:
+            raise DataError(f"newdata lacks the column(s) {', '.join(map(repr, absent))}")
+        frame = frame[list(names)]
+    if frame.shape[1] != len(names):
+        raise DataError(f"newdata has {frame.shape[1]} columns; the model has {len(names)}")
+    X = frame.to_numpy(dtype=np.float64)
+    ok = ~np.isnan(X).any(axis=1)
+    X = np.ascontiguousarray(X[ok])
+    check_finite(X, names)
+    check_scale(X, names, fitting=False)
+    return X, np.flatnonzero(ok)

@@ -1,0 +1,182 @@
+"""ModelFrame: the outcome codes, design matrix, weights and labels of one fit.
+
+Built by :func:`mnlogit.design.formula.frame_from_formula` or
+:func:`mnlogit.design.arrays.frame_from_arrays`. A factor-only formula fit holds its
+rows as level codes (:class:`CodedRows`) and the distinct (codes, outcome) patterns the
+solver needs (:class:`Patterns`); the dense design is built only if something reads it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..exceptions import DataError
+from .evaluate import FactorValues, assemble
+from .exog import array_design
+from .outcome import Outcome
+from .spec import DesignSpec
+
+
+@dataclass(frozen=True)
+class Patterns:
+    """Distinct design rows with their outcome and total weight: what the solver needs
+    of many rows that repeat (factor-only designs)."""
+
+    X: np.ndarray
+    y: np.ndarray
+    weights: np.ndarray
+
+
+@dataclass(frozen=True, eq=False)
+class CodedRows:
+    """The design rows of a factor-only fit as level codes (one small integer array per
+    factor): the dense design is built from them only when asked for."""
+
+    spec: DesignSpec
+    codes: dict[int, np.ndarray]
+
+    def design(self) -> np.ndarray:
+        """The dense (n, k) design."""
+        n = len(next(iter(self.codes.values()))) if self.codes else 0
+        values = FactorValues(n, codes=self.codes)
+        return assemble(self.spec, values, np.arange(n))
+
+
+@dataclass(frozen=True, eq=False)
+class ModelFrame:
+    """Everything the likelihood and the reports need to know about the rows used.
+
+    Attributes
+    ----------
+    design_rows : (n, k) float64 design of the rows used, or its level codes
+        (:class:`CodedRows`); read it as ``X``.
+    outcome : the outcome's levels, reference and model-order codes.
+    weights : (n,) frequency weights, or None.
+    exog_names : design-column names.
+    row_index : labels (of the user's data) of the rows used.
+    row_positions : positions (in the user's data) of the rows used.
+    n_dropped : number of rows dropped for missing values.
+    spec : the design's description (formula fits only).
+    patterns : the distinct rows the solver may use instead (factor-only designs).
+    """
+
+    design_rows: Any
+    outcome: Outcome
+    weights: np.ndarray | None
+    exog_names: tuple[str, ...]
+    row_index: pd.Index
+    row_positions: np.ndarray
+    n_dropped: int = 0
+    dropped_by_column: dict[str, int] = field(default_factory=dict)
+    spec: DesignSpec | None = None
+    formula: str | None = None
+    all_exog_names: tuple[str, ...] = ()
+    aliased: tuple[str, ...] = ()
+    patterns: Patterns | None = None
+
+    @cached_property
+    def X(self) -> np.ndarray:  # noqa: N802 - the design matrix is X everywhere
+        """(n, k) float64 design matrix of the rows used (built on first use when the
+        frame holds level codes)."""
+        rows = self.design_rows
+        X = rows.design() if isinstance(rows, CodedRows) else rows
+        if self.aliased and isinstance(rows, CodedRows):
+            X = np.ascontiguousarray(X[:, [self.table_names.index(n) for n in self.exog_names]])
+        return X
+
+    def __getstate__(self) -> dict[str, Any]:
+        # The dense design of coded rows is rebuilt after unpickling, not stored.
+        state = dict(self.__dict__)
+        if isinstance(self.design_rows, CodedRows):
+            state.pop("X", None)
+        return state
+
+    def without_columns(self, drop: Sequence[int]) -> ModelFrame:
+        """The same rows with design columns ``drop`` left out (recorded as aliased)."""
+        keep = [j for j in range(self.n_terms) if j not in set(drop)]
+        patterns = self.patterns
+        if patterns is not None:
+            patterns = replace(patterns, X=np.ascontiguousarray(patterns.X[:, keep]))
+        rows = self.design_rows
+        if not isinstance(rows, CodedRows):
+            rows = np.ascontiguousarray(self.X[:, keep])
+        return replace(
+            self,
+            design_rows=rows,
+            exog_names=tuple(self.exog_names[j] for j in keep),
+            all_exog_names=self.exog_names,
+            aliased=tuple(self.exog_names[j] for j in drop),
+            patterns=patterns,
+        )
+
+    @property
+    def table_names(self) -> tuple[str, ...]:
+        """Names of every design column, estimated or aliased, in design order."""
+        return self.all_exog_names or self.exog_names
+
+    @property
+    def n_rows(self) -> int:
+        """Number of rows used."""
+        return len(self.row_positions)
+
+    @property
+    def nobs(self) -> float:
+        """Number of observations: the sum of the frequency weights, or the row count."""
+        return float(self.n_rows if self.weights is None else self.weights.sum())
+
+    @property
+    def n_terms(self) -> int:
+        """Number of design columns k."""
+        return len(self.exog_names)
+
+    @cached_property
+    def constant_column(self) -> int | None:
+        """Index of the first non-zero constant design column (the intercept), if any."""
+        X = self.patterns.X if self.patterns is not None else self.X
+        if X.shape[0] == 0:
+            return None
+        # Largest equals smallest: two reductions, no n x k temporary (X has no NaN).
+        high, low = X.max(axis=0), X.min(axis=0)
+        candidates = np.flatnonzero((high == low) & (high != 0))
+        return int(candidates[0]) if candidates.size else None
+
+    @property
+    def constant_value(self) -> float:
+        """Value of the constant column (1.0 when there is none)."""
+        column = self.constant_column
+        X = self.patterns.X if self.patterns is not None else self.X
+        return 1.0 if column is None else float(X[0, column])
+
+    def outcome_counts(self) -> np.ndarray:
+        """(Weighted) number of observations of each outcome, in model order."""
+        counts = np.bincount(
+            self.outcome.codes, weights=self.weights, minlength=self.outcome.n_levels
+        )
+        return counts.astype(float)
+
+    def design_for(self, newdata: Any) -> tuple[np.ndarray, np.ndarray]:
+        """Design matrix of new data with the fit's encoding; rows with missing values
+        are left out and the positions of the rows kept are returned beside it."""
+        if self.spec is not None:
+            X, kept = self.spec.build(newdata)
+        else:
+            X, kept = array_design(newdata, self.table_names)
+        if self.aliased:
+            X = np.ascontiguousarray(X[:, [self.table_names.index(n) for n in self.exog_names]])
+        return X, kept
+
+    def design_derivative(self, newdata: Any, variable: str) -> tuple[np.ndarray, np.ndarray]:
+        """d design row / d ``variable`` of new data (formula fits), rows as in
+        :meth:`design_for`."""
+        if self.spec is None:
+            raise DataError("derivatives of the design need a formula fit")
+        G, kept = self.spec.derivative(newdata, variable)
+        if self.aliased:
+            G = np.ascontiguousarray(G[:, [self.table_names.index(n) for n in self.exog_names]])
+        return G, kept
