@@ -12,7 +12,7 @@ import patsy
 from .core.estimate import FitOptions, estimate, start_values
 from .core.penalty import Penalty
 from .design import MissingPolicy, frame_from_arrays, frame_from_formula
-from .inference.covariance import CovType, cov_options
+from .inference.covariance import Correction, CovType, cov_options
 from .results import MNLogitResults
 
 
@@ -89,6 +89,7 @@ class MNLogit:
         detect_separation: bool = True,
         cov_type: CovType = "nonrobust",
         groups: Any = None,
+        correction: Correction = "statsmodels",
     ) -> MNLogitResults:
         """Maximum-likelihood estimates by Newton-Raphson with step-halving.
 
@@ -112,6 +113,9 @@ class MNLogit:
             ``"cluster"`` (sandwich estimators; see :mod:`mnlogit.inference.covariance`).
         groups : clusters for ``cov_type="cluster"``: a column name of the data or
             one label per row of the data.
+        correction : small-sample factor of ``HC1`` and ``cluster``: ``"statsmodels"``
+            (N/(N-p); G/(G-1)·(N-1)/(N-p)), ``"stata"`` (N/(N-1); G/(G-1), as Stata's
+            ``vce(robust)`` and ``vce(cluster)``) or None (no factor).
 
         Examples
         --------
@@ -125,7 +129,7 @@ class MNLogit:
             maxiter, gtol, ftol, start_params, callback, penalty, drop_aliased, detect_separation
         )
         kind, _ = options.penalty_kind
-        cov_kwds = cov_options(cov_type, groups, self.data, self.frame, penalty=kind)
+        cov_kwds = cov_options(cov_type, groups, self.data, self.frame, correction, penalty=kind)
         fitted = estimate(self.frame, options)
         results = MNLogitResults(
             fitted.frame, fitted.result, cov_type, cov_kwds, fitted.penalty, fitted.separation

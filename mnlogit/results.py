@@ -20,7 +20,13 @@ from .core.params import unvec
 from .core.separation import Separation
 from .design import ModelFrame
 from .exceptions import DataError, MissingDataWarning
-from .inference.covariance import covariance
+from .inference.covariance import (
+    Correction,
+    check_correction,
+    correction_formula,
+    cov_options,
+    covariance,
+)
 from .inference.distributions import chi2_pvalue, normal_quantile, two_sided_pvalues
 from .model_file import encode, write
 
@@ -381,6 +387,9 @@ class MNLogitResults:
             "converged": self.converged,
             "iterations": self.iterations,
             "cov_type": self.cov_type,
+            "cov_correction": correction_formula(
+                self.cov_type, self.cov_kwds.get("correction", "statsmodels")
+            ),
             "n_clusters": self.cov_kwds.get("n_groups"),
             "cluster_var": self.cov_kwds.get("groups_name"),
             "method": METHODS[self.penalty[0]].format(lam=self.penalty[1]),
@@ -506,7 +515,7 @@ class MNLogitResults:
 
     # -- analyst toolkit ---------------------------------------------------------------
     def with_cov_type(
-        self, cov_type: str, groups: Any = None, use_correction: bool = True
+        self, cov_type: str, groups: Any = None, correction: Correction = "statsmodels"
     ) -> MNLogitResults:
         """The same fit with another covariance type, as a new results object.
 
@@ -516,7 +525,8 @@ class MNLogitResults:
             (see :mod:`mnlogit.inference.covariance` for the formulas).
         groups : clusters: a column name of the fitted data or one label per row;
             default: the clusters this fit already uses.
-        use_correction : apply the cluster small-sample factor G/(G-1)·(N-1)/(N-p).
+        correction : small-sample factor of ``HC1`` and ``cluster``: ``"statsmodels"``
+            (N/(N-p); G/(G-1)·(N-1)/(N-p)), ``"stata"`` (N/(N-1); G/(G-1)) or None.
 
         Examples
         --------
@@ -525,14 +535,13 @@ class MNLogitResults:
         >>> res.with_cov_type("HC0").cov_type, res.cov_type
         ('HC0', 'nonrobust')
         """
-        from .inference.covariance import cov_options
-
         model = getattr(self, "model", None)
         if cov_type == "cluster" and groups is None and "groups" in self.cov_kwds:
-            cov_kwds = dict(self.cov_kwds, use_correction=bool(use_correction))
+            check_correction(correction)
+            cov_kwds = dict(self.cov_kwds, correction=correction)
         else:
             data = getattr(model, "data", None)
-            cov_kwds = cov_options(cov_type, groups, data, self.model_frame, use_correction)
+            cov_kwds = cov_options(cov_type, groups, data, self.model_frame, correction)
         new = MNLogitResults(
             self.model_frame, self._estimate, cov_type, cov_kwds, self.penalty, self.separation
         )
@@ -572,6 +581,66 @@ class MNLogitResults:
         from .inference.wald import anova
 
         return anova(self)
+
+    def iia_test(self, omit: Any = None, method: str = "hausman", seed: Any = None) -> Any:
+        """Test of the independence of irrelevant alternatives (Hausman-McFadden,
+        suest or Small-Hsiao); see :func:`mnlogit.inference.specification.iia_test`.
+
+        Examples
+        --------
+        >>> import mnlogit
+        >>> res = mnlogit.fit("party3 ~ age + income", mnlogit.datasets.load_anes96())
+        >>> res.iia_test("Republican").df
+        3
+        """
+        from .inference.specification import iia_test
+
+        return iia_test(self, omit, method, seed)
+
+    def gof_test(self, groups: int = 10) -> Any:
+        """Fagerland-Hosmer-Bofin goodness-of-fit test; see
+        :func:`mnlogit.inference.goodness_of_fit.gof_test`.
+
+        Examples
+        --------
+        >>> import mnlogit
+        >>> res = mnlogit.fit("party3 ~ age + income", mnlogit.datasets.load_anes96())
+        >>> res.gof_test(groups=8).df
+        12
+        """
+        from .inference.goodness_of_fit import gof_test
+
+        return gof_test(self, groups)
+
+    def classification_table(self) -> Any:
+        """Observed × predicted outcome counts with totals, accuracy and recall; see
+        :func:`mnlogit.inference.goodness_of_fit.classification_table`.
+
+        Examples
+        --------
+        >>> import mnlogit
+        >>> res = mnlogit.fit("Species ~ Sepal_Length", mnlogit.datasets.load_iris())
+        >>> round(res.classification_table().accuracy, 4)
+        0.7467
+        """
+        from .inference.goodness_of_fit import classification_table
+
+        return classification_table(self)
+
+    def pred_table(self) -> np.ndarray:
+        """Observed (rows) × predicted (columns) counts as a J × J array, as statsmodels'
+        ``pred_table``; see :func:`mnlogit.inference.goodness_of_fit.pred_table`.
+
+        Examples
+        --------
+        >>> import mnlogit
+        >>> res = mnlogit.fit("Species ~ Sepal_Length", mnlogit.datasets.load_iris())
+        >>> float(res.pred_table().trace())
+        112.0
+        """
+        from .inference.goodness_of_fit import pred_table
+
+        return pred_table(self)
 
     def marginal_effects(self, at: str = "overall", **options: Any) -> pd.DataFrame:
         """Average marginal effects or effects at the means; see

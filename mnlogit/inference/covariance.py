@@ -3,14 +3,17 @@
 - ``nonrobust``: the inverse observed information, ``A = (-H)^-1``.
 - ``HC0``: the sandwich ``A (Σ_i w_i s_i s_i') A`` with per-row scores ``s_i``
   (:mod:`mnlogit.inference.scores`); equals statsmodels' ``cov_type="HC0"``.
-- ``HC1``: ``HC0 · N / (N - p)`` with ``N`` the number of observations (sum of
-  frequency weights) and ``p = k (J - 1)`` the number of coefficients -- the
-  correction statsmodels' ``sandwich_covariance.cov_white_simple(use_correction=True)``
-  applies. (statsmodels' discrete models return the uncorrected HC0 matrix when
-  asked for ``cov_type="HC1"``; Stata's ``vce(robust)`` uses ``N / (N - 1)``.)
-- ``cluster``: ``A (Σ_g u_g u_g') A`` with ``u_g = Σ_{i in g} w_i s_i``, times
-  ``G / (G - 1) · (N - 1) / (N - p)`` for ``G`` clusters unless
-  ``use_correction=False`` -- statsmodels' default for ``cov_type="cluster"``.
+- ``HC1``: ``HC0`` times a small-sample factor chosen by ``correction``:
+  ``"statsmodels"`` (default) ``N / (N - p)`` with ``N`` the number of observations
+  (sum of frequency weights) and ``p = k (J - 1)`` the number of coefficients -- the
+  factor of statsmodels' ``sandwich_covariance.cov_white_simple(use_correction=True)``
+  (statsmodels' discrete models return the uncorrected HC0 matrix when asked for
+  ``cov_type="HC1"``); ``"stata"`` ``N / (N - 1)``, Stata's ``vce(robust)`` for
+  maximum-likelihood models such as ``mlogit``; ``None`` no factor.
+- ``cluster``: ``A (Σ_g u_g u_g') A`` with ``u_g = Σ_{i in g} w_i s_i`` for ``G``
+  clusters, times ``G / (G - 1) · (N - 1) / (N - p)`` (``correction="statsmodels"``,
+  statsmodels' default for ``cov_type="cluster"``), ``G / (G - 1)``
+  (``correction="stata"``, Stata's ``vce(cluster)``) or nothing (``None``).
 
 Frequency weights: a row of weight ``w`` counts as ``w`` identical observations
 (in the same cluster), so its score enters the HC sums as ``w s s'`` and the
@@ -20,6 +23,7 @@ stays O(block · p) whatever the number of rows.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, Literal
 
 import numpy as np
@@ -32,6 +36,15 @@ from .scores import score_blocks
 
 CovType = Literal["nonrobust", "HC0", "HC1", "cluster"]
 COV_TYPES: tuple[str, ...] = ("nonrobust", "HC0", "HC1", "cluster")
+Correction = Literal["statsmodels", "stata"] | None
+CORRECTIONS: tuple[str | None, ...] = ("statsmodels", "stata", None)
+# The small-sample factor of each (cov_type, correction), as the reports name it.
+CORRECTION_FORMULAS: dict[tuple[str, str], str] = {
+    ("HC1", "statsmodels"): "N/(N-p)",
+    ("HC1", "stata"): "N/(N-1)",
+    ("cluster", "statsmodels"): "G/(G-1)*(N-1)/(N-p)",
+    ("cluster", "stata"): "G/(G-1)",
+}
 
 
 def check_cov_type(cov_type: str, cov_kwds: dict[str, Any] | None = None) -> None:
@@ -65,7 +78,8 @@ def covariance(
     cov_type : ``"nonrobust"``, ``"HC0"``, ``"HC1"`` or ``"cluster"``.
     results : the fitted results (robust types read its rows and estimates).
     **cov_kwds : ``groups`` (cluster codes aligned with the rows used) and
-        ``use_correction`` (cluster small-sample factor, default True).
+        ``correction`` (the small-sample factor: ``"statsmodels"``, the default,
+        ``"stata"`` or None; see :func:`small_sample_factor`).
 
     Examples
     --------
@@ -85,12 +99,71 @@ def covariance(
     groups = cov_kwds.get("groups") if cov_type == "cluster" else None
     meat = score_meat(frame.X, frame.outcome.codes, frame.weights, results.theta, groups)
     cov = bread @ meat @ bread
-    if cov_type == "HC1":
-        cov *= nobs / (nobs - n_params)
-    elif cov_type == "cluster" and cov_kwds.get("use_correction", True):
-        n_groups = len(np.unique(groups))
-        cov *= n_groups / (n_groups - 1.0) * (nobs - 1.0) / (nobs - n_params)
+    n_groups = len(np.unique(groups)) if groups is not None else None
+    correction = cov_kwds.get("correction", "statsmodels")
+    cov *= small_sample_factor(cov_type, correction, nobs, n_params, n_groups)
     return (cov + cov.T) / 2.0
+
+
+def check_correction(correction: Any) -> None:
+    """Refuse a small-sample correction other than "statsmodels", "stata" or None.
+
+    Examples
+    --------
+    >>> check_correction("stata")
+    >>> check_correction("stats")
+    Traceback (most recent call last):
+    ...
+    mnlogit.exceptions.MNLogitError: correction must be 'statsmodels', 'stata' or None, \
+got 'stats'
+    """
+    if not any(correction is c or correction == c for c in CORRECTIONS):
+        raise MNLogitError(f"correction must be 'statsmodels', 'stata' or None, got {correction!r}")
+
+
+def small_sample_factor(
+    cov_type: str,
+    correction: Correction,
+    nobs: float,
+    n_params: int,
+    n_groups: int | None = None,
+) -> float:
+    """The factor multiplying a sandwich covariance (1 where none applies).
+
+    ``HC1``: ``N/(N-p)`` (``"statsmodels"``) or ``N/(N-1)`` (``"stata"``);
+    ``cluster``: ``G/(G-1)·(N-1)/(N-p)`` (``"statsmodels"``) or ``G/(G-1)``
+    (``"stata"``); ``nonrobust``, ``HC0`` and ``correction=None``: 1.
+
+    Examples
+    --------
+    >>> small_sample_factor("cluster", "stata", 200, 8, n_groups=20)
+    1.0526315789473684
+    >>> round(small_sample_factor("cluster", "statsmodels", 200, 8, n_groups=20), 6)
+    1.091009
+    >>> small_sample_factor("HC1", "stata", 200, 8)
+    1.0050251256281406
+    """
+    check_correction(correction)
+    if correction is None or (cov_type, correction) not in CORRECTION_FORMULAS:
+        return 1.0
+    if cov_type == "HC1":
+        return nobs / (nobs - (n_params if correction == "statsmodels" else 1.0))
+    factor = n_groups / (n_groups - 1.0)
+    if correction == "statsmodels":
+        factor *= (nobs - 1.0) / (nobs - n_params)
+    return factor
+
+
+def correction_formula(cov_type: str, correction: Correction) -> str:
+    """The small-sample factor of a covariance type in words ("" when none applies).
+
+    Examples
+    --------
+    >>> correction_formula("cluster", "stata"), correction_formula("HC0", "stata")
+    ('G/(G-1)', '')
+    """
+    check_correction(correction)
+    return "" if correction is None else CORRECTION_FORMULAS.get((cov_type, correction), "")
 
 
 def score_meat(
@@ -113,15 +186,35 @@ def score_meat(
     >>> score_meat(X, y, None, np.zeros(1), groups=np.array([0, 0, 1, 1]))
     array([[0.]])
     """
-    n_params = theta.size
+    return outer_product_sum(score_blocks(X, y, weights, theta), theta.size, groups)
+
+
+def outer_product_sum(
+    blocks: Iterable[tuple[slice, np.ndarray, np.ndarray]],
+    n_params: int,
+    groups: np.ndarray | None = None,
+) -> np.ndarray:
+    """Σ_i w_i s_i s_i' or Σ_g u_g u_g' over row blocks of (rows, scores, weights).
+
+    The blocks are what :func:`mnlogit.inference.scores.score_blocks` yields, or any
+    other per-row scores laid out the same way (the stacked scores of two fits for
+    a seemingly-unrelated covariance); ``groups`` are cluster codes 0..G-1 per row.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> block = (slice(0, 2), np.array([[1.0], [-1.0]]), np.ones(2))
+    >>> outer_product_sum([block], 1), outer_product_sum([block], 1, np.array([0, 0]))
+    (array([[2.]]), array([[0.]]))
+    """
     if groups is None:
         meat = np.zeros((n_params, n_params))
-        for _, scores, w in score_blocks(X, y, weights, theta):
+        for _, scores, w in blocks:
             meat += scores.T @ (scores * w[:, None])
         return meat
     n_groups = int(groups.max()) + 1
     totals = np.zeros((n_groups, n_params))
-    for rows, scores, w in score_blocks(X, y, weights, theta):
+    for rows, scores, w in blocks:
         g = groups[rows]
         summing = sparse.csr_matrix((w, (g, np.arange(g.size))), shape=(n_groups, g.size))
         totals += summing @ scores
@@ -165,13 +258,14 @@ def cov_options(
     groups: Any,
     data: pd.DataFrame | None,
     frame: Any,
-    use_correction: bool = True,
+    correction: Correction = "statsmodels",
     penalty: str = "none",
 ) -> dict[str, Any]:
     """Validated ``cov_kwds`` of a fit: cluster codes aligned with the rows used.
 
     ``groups`` is a column name of ``data`` or one label per row of the data
-    (or per row used).
+    (or per row used); ``correction`` picks the small-sample factor
+    (:func:`small_sample_factor`).
 
     Examples
     --------
@@ -183,11 +277,12 @@ def cov_options(
     5
     """
     check_cov_type(cov_type, {"groups": groups})
+    check_correction(correction)
     _check_penalty(cov_type, penalty)
     if cov_type != "cluster":
         if groups is not None:
             raise MNLogitError(f"groups is used with cov_type='cluster' only, not {cov_type!r}")
-        return {}
+        return {"correction": correction}
     n_data = len(frame.row_positions) + frame.n_dropped
     label = groups if isinstance(groups, str) else "groups"
     if isinstance(groups, str):
@@ -201,7 +296,7 @@ def cov_options(
         "groups": codes,
         "groups_name": label,
         "n_groups": int(codes.max()) + 1,
-        "use_correction": bool(use_correction),
+        "correction": correction,
     }
 
 

@@ -64,8 +64,14 @@ class Summary:
             cells = tuple(
                 _row(term, flag, est, se, z, p, lw, up)
                 for term, flag, est, se, z, p, lw, up in zip(
-                    tidy["term"][rows], tidy["flag"][rows], estimate[rows], std_error[rows],
-                    tidy["statistic"][rows], tidy["p_value"][rows], low[rows], high[rows],
+                    tidy["term"][rows],
+                    tidy["flag"][rows],
+                    estimate[rows],
+                    std_error[rows],
+                    tidy["statistic"][rows],
+                    tidy["p_value"][rows],
+                    low[rows],
+                    high[rows],
                     strict=True,
                 )
             )
@@ -133,7 +139,8 @@ def _header(stats: dict[str, Any]) -> tuple[tuple[str, str], ...]:
         (nobs_label, fmt_stat(stats["nobs"])),
         ("Rows dropped (missing values)", str(stats["n_dropped"])),
         ("Method", stats["method"]),
-        ("Covariance type", _cov_label(stats)),
+        ("Covariance type", cov_label(stats)),
+        *([("Small-sample factor", stats["cov_correction"])] if stats["cov_correction"] else []),
         ("Converged", f"{converged} ({stats['iterations']} iterations)"),
         ("Log-likelihood", fmt_stat(stats["llf"])),
         ("Null log-likelihood", fmt_stat(stats["llnull"])),
@@ -146,8 +153,15 @@ def _header(stats: dict[str, Any]) -> tuple[tuple[str, str], ...]:
     return tuple(items)
 
 
-def _cov_label(stats: dict[str, Any]) -> str:
-    """``cluster`` with the clustering variable and the number of clusters."""
+def cov_label(stats: dict[str, Any]) -> str:
+    """The covariance type; ``cluster`` with the clustering variable and the number
+    of clusters.
+
+    Examples
+    --------
+    >>> cov_label({"cov_type": "cluster", "cluster_var": "school", "n_clusters": 20})
+    'cluster: school (G=20)'
+    """
     if stats["cov_type"] != "cluster":
         return stats["cov_type"]
     return f"cluster: {stats['cluster_var']} (G={stats['n_clusters']})"
