@@ -29,6 +29,7 @@ from .inference.covariance import (
 )
 from .inference.distributions import chi2_pvalue, normal_quantile, two_sided_pvalues
 from .model_file import encode, write
+from .report import etable
 
 PredictKind = Literal["prob", "class", "linear"]
 METHODS = {
@@ -400,7 +401,15 @@ class MNLogitResults:
             ),
         }
 
-    def summary(self, alpha: float = 0.05, odds_ratios: bool = False):
+    def summary(
+        self,
+        alpha: float = 0.05,
+        odds_ratios: bool = False,
+        rename: dict[str, str] | None = None,
+        keep: list[str] | None = None,
+        drop: list[str] | None = None,
+        order: list[str] | None = None,
+    ):
         """Regression table: a header of fit statistics and one block per outcome.
 
         ``str()`` of the result is plain text; in a notebook it renders as HTML.
@@ -410,6 +419,8 @@ class MNLogitResults:
         alpha : 1 - confidence level of the intervals.
         odds_ratios : show relative-risk ratios exp(coef) and their intervals
             (Stata's ``mlogit, rrr``) instead of coefficients.
+        rename, keep, drop, order : choose, order and label the coefficient rows by
+            design column or term, as in :func:`mnlogit.compare`.
 
         Examples
         --------
@@ -417,10 +428,14 @@ class MNLogitResults:
         >>> res = mnlogit.fit("Species ~ Sepal_Length", mnlogit.datasets.load_iris())
         >>> "Reference outcome" in str(res.summary())
         True
+        >>> res.summary(drop=["Intercept"], rename={"Sepal_Length": "sepal"}).blocks[0].rows[0][0]
+        'sepal'
         """
         from .report.summary import Summary
+        from .report.terms import TermSelection
 
-        return Summary.from_results(self, alpha=alpha, odds_ratios=odds_ratios)
+        selection = TermSelection(rename, keep, drop, order)
+        return Summary.from_results(self, alpha, odds_ratios, selection)
 
     def __repr__(self) -> str:
         return (
@@ -728,55 +743,37 @@ class MNLogitResults:
 
         return plot_odds_ratios(self, **options)
 
+    # maketables' plug-in attributes (also read by pyfixest's etable); see
+    # mnlogit.report.etable, which registers mnlogit with maketables when installed.
     @property
     def __maketables_coef_table__(self) -> pd.DataFrame:
-        """Coefficient table for maketables / pyfixest ``etable``: one row per
-        ``outcome / term`` with columns b, se, t, p, ci95l, ci95u.
-
-        maketables 0.2 tries its duck-typed statsmodels extractor (any object with
-        ``params``, ``bse``, ``pvalues``) before plug-ins; put its ``PluginExtractor``
-        first in ``maketables.extractors._EXTRACTOR_REGISTRY`` to use this table.
-        """
-        tidy = self.tidy(0.05)
-        table = pd.DataFrame(
-            {
-                "b": tidy["estimate"].to_numpy(),
-                "se": tidy["std_error"].to_numpy(),
-                "t": tidy["statistic"].to_numpy(),
-                "p": tidy["p_value"].to_numpy(),
-                "ci95l": tidy["conf_low"].to_numpy(),
-                "ci95u": tidy["conf_high"].to_numpy(),
-            },
-            index=pd.Index(
-                [f"{o} / {t}" for o, t in zip(tidy["outcome"], tidy["term"], strict=True)],
-                name="Coefficient",
-            ),
-        )
-        return table
+        """Coefficients for maketables: rows ``"<outcome> / <term>"``, columns b, se, t, p,
+        ci95l, ci95u."""
+        return etable.coef_table(self)
 
     def __maketables_stat__(self, key: str) -> Any:
-        """A fit statistic for maketables by key (N, ll, aic, bic, pseudo_r2, se_type ...)."""
-        stats = {
-            "N": self.nobs,
-            "ll": self.llf,
-            "aic": self.aic,
-            "bic": self.bic,
-            "pseudo_r2": self.prsquared,
-            "r2": self.prsquared,
-            "se_type": self.cov_type,
-            "df_model": self.df_model,
-        }
-        return stats.get(key)
+        """A fit statistic for maketables by key (N, ll, pseudo_r2, aic, bic, se_type ...)."""
+        return etable.statistic(self, key)
 
     @property
     def __maketables_depvar__(self) -> str:
-        """Name of the dependent variable (for maketables)."""
-        return self.outcome_name
+        """The outcome and its reference outcome (for maketables)."""
+        return etable.depvar(self)
 
     @property
     def __maketables_vcov_info__(self) -> dict[str, Any]:
-        """Standard-error type and cluster variable (for maketables)."""
-        info: dict[str, Any] = {"se_type": self.cov_type}
-        if self.cov_type == "cluster":
-            info["cluster_var"] = self.cov_kwds.get("groups_name")
-        return info
+        """Covariance type and cluster variable (for maketables)."""
+        return etable.vcov_info(self)
+
+    @property
+    def __maketables_stat_labels__(self) -> dict[str, str]:
+        """Labels of mnlogit's statistics, McFadden's pseudo-R² among them (for maketables)."""
+        return dict(etable.STAT_LABELS)
+
+    @property
+    def __maketables_default_stat_keys__(self) -> list[str]:
+        """Statistics maketables shows when the user names none."""
+        return list(etable.DEFAULT_STAT_KEYS)
+
+
+etable.register_with_maketables(MNLogitResults)

@@ -1,27 +1,53 @@
 """Side-by-side comparison of fitted models: coefficients and fit statistics.
 
-Each coefficient takes two rows: the estimate (with optional significance
-stars) and, beneath it, its standard error in parentheses or its confidence
-interval in brackets. Fit statistics (observations, log-likelihood, McFadden's
-pseudo-R², AIC, BIC, covariance type) close the table. The same cells render as
-text, HTML, LaTeX and Markdown; the numbers all come from each model's ``tidy()``
-and ``fit_statistics()``.
+Rows are grouped in one panel per non-reference outcome, titled with the outcome
+and the reference it is compared with. Each coefficient takes two rows: the
+estimate (with optional significance stars) and, beneath it, its standard error
+in parentheses or its confidence interval in brackets; ``rename``, ``keep``,
+``drop`` and ``order`` choose and label the rows (:mod:`mnlogit.report.terms`).
+Fit statistics chosen by name (:data:`FIT_STATISTICS`) close the table. The same
+cells render as text, HTML, LaTeX and Markdown; the numbers all come from each
+model's ``tidy()`` and ``fit_statistics()``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from html import escape
 from typing import Any, Literal
 
 from ..exceptions import MNLogitError
-from .formatting import fmt_stat
+from .formatting import fmt_pvalue, fmt_stat
 from .latex import escape_latex, latex_grid
 from .markdown import markdown_grid
+from .summary import cov_label
+from .terms import TermSelection
 
 Section = tuple[str, tuple[tuple[str, ...], ...]]
 STAR_LEVELS = (0.05, 0.01, 0.001)
+
+# Fit statistics a comparison can show: name (a key of ``fit_statistics()``) ->
+# (row label, cell of one model's statistics).
+FIT_STATISTICS: dict[str, tuple[str, Callable[[dict[str, Any]], str]]] = {
+    "nobs": ("Observations", lambda s: fmt_stat(s["nobs"])),
+    "llf": ("Log-likelihood", lambda s: f"{s['llf']:.3f}"),
+    "llnull": ("Null log-likelihood", lambda s: f"{s['llnull']:.3f}"),
+    "llr": ("LR chi2", lambda s: f"{s['llr']:.3f}"),
+    "llr_df": ("LR df", lambda s: str(s["llr_df"])),
+    "llr_pvalue": ("Prob > chi2", lambda s: fmt_pvalue(s["llr_pvalue"])),
+    "prsquared": ("Pseudo R2 (McFadden)", lambda s: f"{s['prsquared']:.4f}"),
+    "aic": ("AIC", lambda s: f"{s['aic']:.2f}"),
+    "bic": ("BIC", lambda s: f"{s['bic']:.2f}"),
+    "cov_type": ("Covariance", cov_label),
+    "n_clusters": ("Clusters", lambda s: "" if s["n_clusters"] is None else str(s["n_clusters"])),
+    "cluster_var": ("Cluster variable", lambda s: s["cluster_var"] or ""),
+    "cov_correction": ("Small-sample factor", lambda s: s["cov_correction"]),
+    "method": ("Method", lambda s: s["method"]),
+    "converged": ("Converged", lambda s: "yes" if s["converged"] else "NO"),
+    "iterations": ("Iterations", lambda s: str(s["iterations"])),
+}
+DEFAULT_STATISTICS = ("nobs", "llf", "prsquared", "aic", "bic", "cov_type", "cov_correction")
 
 
 @dataclass(frozen=True)
@@ -59,8 +85,10 @@ class ComparisonTable:
         body = []
         for title, rows in self.sections:
             if title:
-                body.append(f'<tr><td colspan="{width}" style="text-align:left">'
-                            f"<b>{escape(title)}</b></td></tr>")
+                body.append(
+                    f'<tr><td colspan="{width}" style="text-align:left">'
+                    f"<b>{escape(title)}</b></td></tr>"
+                )
             for row in rows:
                 cells = "".join(
                     f'<td style="text-align:{"left" if i == 0 else "right"}">{escape(c)}</td>'
@@ -68,8 +96,10 @@ class ComparisonTable:
                 )
                 body.append(f"<tr>{cells}</tr>")
         notes = "".join(f"<p><small>{escape(n)}</small></p>" for n in self.notes)
-        return (f'<div class="mnlogit-compare"><table><tr>{head}</tr>{"".join(body)}'
-                f"</table>{notes}</div>")
+        return (
+            f'<div class="mnlogit-compare"><table><tr>{head}</tr>{"".join(body)}'
+            f"</table>{notes}</div>"
+        )
 
     def as_latex(self) -> str:
         """LaTeX ``tabular`` with booktabs rules."""
@@ -109,6 +139,11 @@ def compare(
     alpha: float = 0.05,
     digits: int = 3,
     odds_ratios: bool = False,
+    rename: Mapping[str, str] | None = None,
+    keep: Sequence[str] | None = None,
+    drop: Sequence[str] | None = None,
+    order: Sequence[str] | None = None,
+    stats: Sequence[str] = DEFAULT_STATISTICS,
 ) -> ComparisonTable:
     """Compare fitted models side by side.
 
@@ -121,6 +156,17 @@ def compare(
     show_stars : mark p < 0.05, 0.01, 0.001 with *, **, ***.
     digits : decimals of the coefficient cells.
     odds_ratios : show exp(coef) with delta-method SEs or exp-transformed intervals.
+    rename : labels of design columns (``{"C(ses)[T.low]": "Low SES"}``) or of terms,
+        whose name is replaced at the start of each of their columns
+        (``{"C(ses)": "SES"}``).
+    keep, drop : design columns or terms to show, or to leave out.
+    order : design columns or terms to show first, in this order.
+    stats : fit statistics to close the table with, by name: any of
+        :data:`FIT_STATISTICS` (``"nobs"``, ``"llf"``, ``"llnull"``, ``"llr"``,
+        ``"llr_df"``, ``"llr_pvalue"``, ``"prsquared"``, ``"aic"``, ``"bic"``,
+        ``"cov_type"``, ``"n_clusters"``, ``"cluster_var"``, ``"cov_correction"``,
+        ``"method"``, ``"converged"``, ``"iterations"``); a row empty for every
+        model (a small-sample factor of non-robust fits) is left out.
 
     Examples
     --------
@@ -131,6 +177,12 @@ def compare(
     >>> table = compare([small, big], names=["age", "age + income"])
     >>> table.columns
     ('', 'age', 'age + income')
+    >>> [title for title, _ in table.sections][:2]
+    ['party3 = Independent (vs. Democrat)', 'party3 = Republican (vs. Democrat)']
+    >>> table = compare([small, big], keep=["income"], rename={"income": "Income"},
+    ...                 stats=["nobs", "bic"])
+    >>> [row[0] for row in table.sections[0][1]], [row[0] for row in table.sections[-1][1]]
+    (['Income', ''], ['Observations', 'BIC'])
     """
     results = list(results)
     if not results:
@@ -141,24 +193,35 @@ def compare(
         raise MNLogitError(f"{len(names)} names for {len(results)} models")
     if interval not in ("se", "ci"):
         raise MNLogitError(f"interval must be 'se' or 'ci', got {interval!r}")
+    unknown = [name for name in stats if name not in FIT_STATISTICS]
+    if unknown or isinstance(stats, str):
+        raise MNLogitError(
+            f"unknown fit statistic(s) {', '.join(map(repr, unknown or [stats]))}; "
+            f"choose from {', '.join(map(repr, FIT_STATISTICS))}"
+        )
+    rows = TermSelection(rename, keep, drop, order).rows(results)
     tidies = [r.tidy(alpha).set_index(["outcome", "term"]) for r in results]
-    keys = list(dict.fromkeys(k for t in tidies for k in t.index))
-    outcomes = list(dict.fromkeys(o for o, _ in keys))
+    outcomes = list(dict.fromkeys(o for t in tidies for o, _ in t.index))
+    reference = results[0].reference
     sections: list[Section] = []
     for outcome in outcomes:
-        rows: list[tuple[str, ...]] = []
-        for term in dict.fromkeys(t for o, t in keys if o == outcome):
-            estimate, spread = [str(term)], [""]
-            for tidy in tidies:
-                row = tidy.loc[(outcome, term)] if (outcome, term) in tidy.index else None
+        cells: list[tuple[str, ...]] = []
+        for term, label in rows:
+            present = [(outcome, term) in tidy.index for tidy in tidies]
+            if not any(present):
+                continue
+            estimate, spread = [label], [""]
+            for tidy, there in zip(tidies, present, strict=True):
+                row = tidy.loc[(outcome, term)] if there else None
                 est, sub = _cells(row, interval, show_stars, digits, odds_ratios)
                 estimate.append(est)
                 spread.append(sub)
-            rows += [tuple(estimate), tuple(spread)]
-        sections.append((f"{results[0].outcome_name} = {outcome}", tuple(rows)))
-    sections.append(("", _statistics(results)))
-    return ComparisonTable(("", *names), tuple(sections), _notes(results, interval, show_stars,
-                                                              alpha, odds_ratios))
+            cells += [tuple(estimate), tuple(spread)]
+        title = f"{results[0].outcome_name} = {outcome} (vs. {reference})"
+        sections.append((title, tuple(cells)))
+    sections.append(("", _statistics(results, stats)))
+    notes = _notes(results, interval, show_stars, alpha, odds_ratios)
+    return ComparisonTable(("", *names), tuple(sections), notes)
 
 
 def _cells(row: Any, interval: str, show_stars: bool, digits: int, odds_ratios: bool):
@@ -174,23 +237,25 @@ def _cells(row: Any, interval: str, show_stars: bool, digits: int, odds_ratios: 
     return f"{est:.{digits}f}{mark}", sub
 
 
-def _statistics(results: Sequence[Any]) -> tuple[tuple[str, ...], ...]:
+def _statistics(results: Sequence[Any], names: Sequence[str]) -> tuple[tuple[str, ...], ...]:
     stats = [r.fit_statistics() for r in results]
-    return (
-        ("Observations", *(fmt_stat(s["nobs"]) for s in stats)),
-        ("Log-likelihood", *(f"{s['llf']:.3f}" for s in stats)),
-        ("Pseudo R2", *(f"{s['prsquared']:.4f}" for s in stats)),
-        ("AIC", *(f"{s['aic']:.2f}" for s in stats)),
-        ("BIC", *(f"{s['bic']:.2f}" for s in stats)),
-        ("Covariance", *(s["cov_type"] for s in stats)),
-    )
+    rows = []
+    for name in names:
+        label, cell = FIT_STATISTICS[name]
+        cells = tuple(cell(s) for s in stats)
+        if any(cells):
+            rows.append((label, *cells))
+    return tuple(rows)
 
 
 def _notes(results, interval, show_stars, alpha, odds_ratios) -> tuple[str, ...]:
     what = "Relative-risk ratios exp(coef)" if odds_ratios else "Coefficients (log relative-risk)"
     reference = results[0].reference
-    spread = ("standard errors in parentheses" if interval == "se"
-              else f"{100 * (1 - alpha):g}% confidence intervals in brackets")
+    spread = (
+        "standard errors in parentheses"
+        if interval == "se"
+        else f"{100 * (1 - alpha):g}% confidence intervals in brackets"
+    )
     notes = [f"{what} against the reference outcome {reference!r}; {spread}."]
     if show_stars:
         notes.append("* p<0.05, ** p<0.01, *** p<0.001")

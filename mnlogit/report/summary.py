@@ -12,6 +12,7 @@ from typing import Any
 import pandas as pd
 
 from .formatting import fmt_number, fmt_pvalue, fmt_stat
+from .terms import TermSelection
 
 
 @dataclass(frozen=True)
@@ -42,10 +43,22 @@ class Summary:
     notes: tuple[str, ...]
 
     @classmethod
-    def from_results(cls, results: Any, alpha: float = 0.05, odds_ratios: bool = False) -> Summary:
-        """Build the summary of a fitted model from its tidy table and fit statistics."""
+    def from_results(
+        cls,
+        results: Any,
+        alpha: float = 0.05,
+        odds_ratios: bool = False,
+        selection: TermSelection | None = None,
+    ) -> Summary:
+        """Build the summary of a fitted model from its tidy table and fit statistics;
+        ``selection`` chooses, orders and labels the coefficient rows."""
         stats = results.fit_statistics()
         tidy = results.tidy(alpha)
+        rows = (selection or TermSelection()).rows([results])
+        position = {term: i for i, (term, _) in enumerate(rows)}
+        tidy = tidy[tidy["term"].isin(position)]
+        tidy = tidy.iloc[tidy["term"].map(position).argsort(kind="stable")]
+        tidy = tidy.assign(term=tidy["term"].map(dict(rows)))
         level = 100 * (1 - alpha)
         lo, hi = f"[{alpha / 2:.3g}", f"{1 - alpha / 2:.3g}]"
         if odds_ratios:
