@@ -68,7 +68,7 @@ def test_suest_matches_the_stacked_sandwich_of_statsmodels_scores(request, ref):
             test = res.iia_test(label(omit), method="suest")
             assert test.df == expected["df"] and test.statistic > 0
             np.testing.assert_allclose(test.statistic, expected["suest"], rtol=1e-7)
-            assert "N/(N-1)" in test.notes[0]
+            assert "N/(N-1)" in test.details and test.notes == ()
 
 
 def test_suest_with_clusters_uses_the_fits_groups(hsb_fit, ref):
@@ -76,7 +76,7 @@ def test_suest_with_clusters_uses_the_fits_groups(hsb_fit, ref):
     for omit, expected in ref["hsbdemo"]["iia_cluster"].items():
         test = clustered.iia_test(omit, method="suest")
         np.testing.assert_allclose(test.statistic, expected["suest"], rtol=1e-7)
-        assert "clustered by cid (G=20)" in test.notes[0] and "G/(G-1)" in test.notes[0]
+        assert "clustered by cid (G=20)" in test.details and "G/(G-1)" in test.details
         # The Hausman form uses the model-based covariances whatever the cov_type.
         assert clustered.iia_test(omit).statistic == hsb_fit.iia_test(omit).statistic
 
@@ -95,7 +95,7 @@ def test_small_hsiao_is_reproducible_with_a_seed(hsb_fit):
     again = hsb_fit.iia_test("vocation", method="small-hsiao", seed=7)
     other = hsb_fit.iia_test("vocation", method="small-hsiao", seed=8)
     assert first.statistic == again.statistic != other.statistic
-    assert first.statistic >= 0 and "100 and 100 observations" in first.notes[0]
+    assert first.statistic >= 0 and first.details == "random halves of 100 and 100 observations"
     # The same split as drawing the halves first.
     direct = small_hsiao(hsb_fit, "vocation", random_halves(hsb_fit, seed=7))
     assert direct.statistic == first.statistic
@@ -112,6 +112,7 @@ def test_one_row_per_omissible_outcome(anes_fit, ref):
         assert (table["df"] == 30).all()
     table = anes_fit.iia_test(method="small-hsiao", seed=3)
     assert table.attrs["method"] == "Small-Hsiao" and table["p_value"].between(0, 1).all()
+    assert table.attrs["details"].startswith("random halves of 472 and 472")
 
 
 def test_frequency_weights_equal_expanded_rows(hsbdemo):

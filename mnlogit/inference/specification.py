@@ -15,7 +15,7 @@ outcomes unchanged up to sampling error. Three tests compare the two fits:
   sandwich of both fits' per-row scores (Weesie 1999; Stata's ``suest`` followed by
   ``test``), so the statistic is never negative. The sandwich carries Stata's
   factor N/(N-1), or G/(G-1) with the fit's clusters when it has
-  ``cov_type="cluster"``; the result's notes say which.
+  ``cov_type="cluster"``; the result's ``details`` say which.
 - ``"small-hsiao"``: Small & Hsiao (1985) as Long & Freese's ``mlogtest, smhsiao``:
   split the sample at random into halves A and B; fit the full model on each;
   ``θ_AB = θ_A / √2 + (1 - 1/√2) θ_B``; fit the restricted model on B's rows
@@ -58,7 +58,8 @@ IIA_METHODS: dict[str, str] = {
 
 @dataclass(frozen=True)
 class IIATestResult:
-    """One IIA test: the omitted outcome, chi-squared statistic, df, p-value, notes.
+    """One IIA test: the omitted outcome, chi-squared statistic, df, p-value; ``details``
+    says how the covariance (or the split) was made, ``notes`` flag doubtful results.
 
     Examples
     --------
@@ -71,6 +72,7 @@ class IIATestResult:
     statistic: float
     df: int
     notes: tuple[str, ...] = ()
+    details: str = ""
 
     @property
     def pvalue(self) -> float:
@@ -82,7 +84,8 @@ class IIATestResult:
             f"<{IIA_METHODS[self.method]} IIA test omitting {self.omitted!r}: "
             f"chi2({self.df}) = {self.statistic:.4f}, p = {self.pvalue:.4g}>"
         )
-        return "\n".join([head, *(f"  Note: {note}" for note in self.notes)])
+        details = [f"  ({self.details})"] if self.details else []
+        return "\n".join([head, *details, *(f"  Note: {note}" for note in self.notes)])
 
 
 def iia_test(
@@ -107,10 +110,12 @@ def iia_test(
     Returns
     -------
     IIATestResult
-        For one omitted outcome: ``statistic``, ``df``, ``pvalue``, ``notes``.
+        For one omitted outcome: ``statistic``, ``df``, ``pvalue``, ``notes``,
+        ``details``.
     DataFrame
         For ``omit=None``: columns ``chi2``, ``df``, ``p_value``, ``note``, indexed
-        by the omitted outcome; ``attrs["method"]`` names the test.
+        by the omitted outcome; ``attrs["method"]`` names the test and
+        ``attrs["details"]`` says how its covariance (or split) was made.
 
     Examples
     --------
@@ -149,6 +154,7 @@ def iia_test(
         index=pd.Index(omitted, name="omitted"),
     )
     table.attrs["method"] = IIA_METHODS[method]
+    table.attrs["details"] = tests[0].details
     return table
 
 
@@ -197,7 +203,8 @@ def hausman_mcfadden(results: Any, omitted: Any) -> IIATestResult:
     cov_restricted = inverse_information(restricted.result.hessian)
     cov_restricted = cov_restricted[np.ix_(restricted_at, restricted_at)]
     statistic, df, notes = chi2_form(difference, cov_restricted - cov_full)
-    return IIATestResult("hausman", omitted, statistic, df, notes)
+    details = "model-based covariances (inverse information) of both fits"
+    return IIATestResult("hausman", omitted, statistic, df, notes, details)
 
 
 def suest_hausman(results: Any, omitted: Any) -> IIATestResult:
@@ -207,8 +214,8 @@ def suest_hausman(results: Any, omitted: Any) -> IIATestResult:
     --------
     >>> import mnlogit
     >>> res = mnlogit.fit("party3 ~ age + income", mnlogit.datasets.load_anes96())
-    >>> suest_hausman(res, "Independent").notes
-    ('stacked sandwich covariance with the factor N/(N-1) (Stata suest)',)
+    >>> suest_hausman(res, "Independent").details
+    'stacked sandwich covariance with the factor N/(N-1) (Stata suest)'
     """
     frame = results.model_frame
     kept = frame.outcome.codes != _model_code(results, omitted)
@@ -242,7 +249,7 @@ def suest_hausman(results: Any, omitted: Any) -> IIATestResult:
     )
     difference = restricted.result.theta[restricted_at - n_full] - results.theta[full_at]
     statistic, df, notes = chi2_form(difference, cov_difference)
-    return IIATestResult("suest", omitted, statistic, df, (how, *notes))
+    return IIATestResult("suest", omitted, statistic, df, notes, how)
 
 
 def small_hsiao(results: Any, omitted: Any, first_half: np.ndarray) -> IIATestResult:
@@ -299,8 +306,9 @@ def small_hsiao(results: Any, omitted: Any, first_half: np.ndarray) -> IIATestRe
     llf_ab = source.derivatives(theta_ab_restricted, hessian=False).llf
     statistic = -2.0 * (llf_ab - restricted.result.llf)
     n_a, n_b = (float(h.sum()) for h in halves)
-    note = f"random halves of {n_a:g} and {n_b:g} observations"
-    return IIATestResult("small-hsiao", omitted, statistic, restricted.result.theta.size, (note,))
+    details = f"random halves of {n_a:g} and {n_b:g} observations"
+    df = restricted.result.theta.size
+    return IIATestResult("small-hsiao", omitted, statistic, df, details=details)
 
 
 def random_halves(results: Any, seed: int | np.random.Generator | None = None) -> np.ndarray:
