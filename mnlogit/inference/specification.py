@@ -195,8 +195,7 @@ def hausman_mcfadden(results: Any, omitted: Any) -> IIATestResult:
     >>> hausman_mcfadden(res, "Independent").df
     3
     """
-    kept = results.model_frame.outcome.codes != _model_code(results, omitted)
-    restricted = _refit(results, kept, _row_weights(results, kept))
+    _, restricted = _without_outcome(results, omitted)
     full_at, restricted_at = _shared_positions(results.model_frame, restricted.frame)
     difference = restricted.result.theta[restricted_at] - results.theta[full_at]
     cov_full = inverse_information(results.estimate.hessian)[np.ix_(full_at, full_at)]
@@ -218,8 +217,7 @@ def suest_hausman(results: Any, omitted: Any) -> IIATestResult:
     'stacked sandwich covariance with the factor N/(N-1) (Stata suest)'
     """
     frame = results.model_frame
-    kept = frame.outcome.codes != _model_code(results, omitted)
-    restricted = _refit(results, kept, _row_weights(results, kept))
+    kept, restricted = _without_outcome(results, omitted)
     n_full = results.theta.size
     clustered = results.cov_type == "cluster"
     groups = results.cov_kwds["groups"] if clustered else None
@@ -400,9 +398,11 @@ def _model_code(results: Any, level: Any) -> int:
     return list(results.model_frame.outcome.model_levels).index(level)
 
 
-def _row_weights(results: Any, rows: np.ndarray) -> np.ndarray | None:
+def _without_outcome(results: Any, omitted: Any) -> tuple[np.ndarray, Estimate]:
+    """The rows whose outcome is not ``omitted`` and the fit on them."""
+    kept = results.model_frame.outcome.codes != _model_code(results, omitted)
     weights = results.model_frame.weights
-    return None if weights is None else weights[rows]
+    return kept, _refit(results, kept, None if weights is None else weights[kept])
 
 
 def _half_weights(results: Any, counts: np.ndarray) -> np.ndarray | None:

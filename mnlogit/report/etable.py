@@ -86,11 +86,10 @@ def coefficient_order(results: Sequence[Any]) -> list[str]:
     Examples
     --------
     >>> import mnlogit
-    >>> df = mnlogit.datasets.load_anes96()
-    >>> small = mnlogit.fit("party3 ~ age", df)
-    >>> big = mnlogit.fit("party3 ~ age + income", df)
-    >>> coefficient_order([small, big])[:3]
-    ['Independent / Intercept', 'Independent / age', 'Independent / income']
+    >>> anes = mnlogit.datasets.load_anes96()
+    >>> models = [mnlogit.fit(f, anes) for f in ("party3 ~ selfLR", "party3 ~ selfLR + educ")]
+    >>> coefficient_order(models)[:3]
+    ['Independent / Intercept', 'Independent / selfLR', 'Independent / educ']
     """
     tidies = [r.tidy() for r in results]
     rows = [pair for tidy in tidies for pair in zip(tidy["outcome"], tidy["term"], strict=True)]
