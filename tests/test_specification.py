@@ -1,9 +1,10 @@
 """IIA tests, the goodness-of-fit test and classification tables against references.
 
 References (tests/reference/README.md): statsmodels fits for Hausman-McFadden, suest and
-Small-Hsiao (specification_statsmodels.json), statsmodels' pred_table, and the
-Fagerland-Hosmer-Bofin test restated from its definition below (numpy quantiles and
-pandas' cut, written independently of mnlogit's own grouping).
+Small-Hsiao (specification_statsmodels.json), statsmodels' pred_table, R's
+generalhoslem::logitgof restated in base R (r_gof.json), and the Fagerland-Hosmer-Bofin
+test restated from its definition below (numpy quantiles and pandas' cut, written
+independently of mnlogit's own grouping).
 """
 
 from __future__ import annotations
@@ -201,6 +202,32 @@ def test_gof_matches_its_definition(request, hsbdemo, anes96, case, groups):
     np.testing.assert_allclose(test.table["observed"].to_numpy(), observed.to_numpy())
     np.testing.assert_allclose(test.table["expected"].to_numpy(), expected.to_numpy(), rtol=1e-10)
     assert test.pvalue == pytest.approx(1 - __import__("scipy").stats.chi2.cdf(statistic, df))
+
+
+@pytest.fixture(scope="module")
+def r_gof():
+    return load_reference("r_gof")
+
+
+def test_gof_matches_r_logitgof(r_gof, hsbdemo, anes96):
+    data = {"hsbdemo": hsbdemo, "anes96": anes96}
+    for case in r_gof["cases"]:
+        res = mnlogit.fit(case["formula"], data[case["name"]], reference=case["reference"])
+        np.testing.assert_allclose(res.theta, case["coef"], rtol=1e-9, atol=1e-12)
+        order = case["outcomes_table_order"]
+        for expected in case["tests"]:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", MNLogitWarning)  # small expected counts
+                test = res.gof_test(expected["g"])
+            assert (test.df, len(test.table)) == (expected["df"], expected["n_groups"])
+            np.testing.assert_allclose(test.statistic, expected["statistic"], rtol=1e-10)
+            np.testing.assert_allclose(test.pvalue, expected["p_value_upper_tail"], rtol=1e-10)
+            observed = test.table["observed"][order].to_numpy()
+            np.testing.assert_array_equal(observed, expected["observed"])
+            np.testing.assert_array_equal(observed.sum(axis=1), expected["group_sizes"])
+            np.testing.assert_allclose(
+                test.table["expected"][order].to_numpy(), expected["expected"], rtol=1e-10
+            )
 
 
 def test_gof_warns_about_small_expected_counts(anes_fit):
