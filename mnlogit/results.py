@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import warnings
 from functools import cached_property
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -30,6 +30,10 @@ from .inference.covariance import (
 from .inference.distributions import chi2_pvalue, normal_quantile, two_sided_pvalues
 from .model_file import encode, write
 from .report import etable
+
+if TYPE_CHECKING:  # types of the results of methods that import their module on use
+    from .inference.goodness_of_fit import ClassificationTable, GoodnessOfFitResult
+    from .inference.specification import IIAMethod, IIATestResult
 
 PredictKind = Literal["prob", "class", "linear"]
 METHODS = {
@@ -597,7 +601,9 @@ class MNLogitResults:
 
         return anova(self)
 
-    def iia_test(self, omit: Any = None, method: str = "hausman", seed: Any = None) -> Any:
+    def iia_test(
+        self, omit: Any = None, method: IIAMethod = "hausman", seed: Any = None
+    ) -> IIATestResult | pd.DataFrame:
         """Test of the independence of irrelevant alternatives (Hausman-McFadden,
         suest or Small-Hsiao); see :func:`mnlogit.inference.specification.iia_test`.
 
@@ -612,7 +618,7 @@ class MNLogitResults:
 
         return iia_test(self, omit, method, seed)
 
-    def gof_test(self, groups: int = 10) -> Any:
+    def gof_test(self, groups: int = 10) -> GoodnessOfFitResult:
         """Fagerland-Hosmer-Bofin goodness-of-fit test; see
         :func:`mnlogit.inference.goodness_of_fit.gof_test`.
 
@@ -627,7 +633,7 @@ class MNLogitResults:
 
         return gof_test(self, groups)
 
-    def classification_table(self) -> Any:
+    def classification_table(self) -> ClassificationTable:
         """Observed × predicted outcome counts with totals, accuracy and recall; see
         :func:`mnlogit.inference.goodness_of_fit.classification_table`.
 

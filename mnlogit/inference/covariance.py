@@ -148,6 +148,8 @@ def small_sample_factor(
         return 1.0
     if cov_type == "HC1":
         return nobs / (nobs - (n_params if correction == "statsmodels" else 1.0))
+    if n_groups is None:
+        raise MNLogitError("the cluster small-sample factor needs the number of clusters")
     factor = n_groups / (n_groups - 1.0)
     if correction == "statsmodels":
         factor *= (nobs - 1.0) / (nobs - n_params)

@@ -133,15 +133,12 @@ def iia_test(
         )
     _check_model(results)
     omitted = list(results.outcomes) if omit is None else [omissible_outcome(results, omit)]
-    first_half = random_halves(results, seed) if method == "small-hsiao" else None
-    tests = []
-    for level in omitted:
-        if method == "hausman":
-            tests.append(hausman_mcfadden(results, level))
-        elif method == "suest":
-            tests.append(suest_hausman(results, level))
-        else:
-            tests.append(small_hsiao(results, level, first_half))
+    if method == "small-hsiao":
+        first_half = random_halves(results, seed)
+        tests = [small_hsiao(results, level, first_half) for level in omitted]
+    else:
+        test = hausman_mcfadden if method == "hausman" else suest_hausman
+        tests = [test(results, level) for level in omitted]
     if omit is not None:
         return tests[0]
     table = pd.DataFrame(

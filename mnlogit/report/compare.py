@@ -193,10 +193,12 @@ def compare(
         raise MNLogitError(f"{len(names)} names for {len(results)} models")
     if interval not in ("se", "ci"):
         raise MNLogitError(f"interval must be 'se' or 'ci', got {interval!r}")
-    unknown = [name for name in stats if name not in FIT_STATISTICS]
-    if unknown or isinstance(stats, str):
+    unknown = (
+        [str(stats)] if isinstance(stats, str) else [n for n in stats if n not in FIT_STATISTICS]
+    )
+    if unknown:
         raise MNLogitError(
-            f"unknown fit statistic(s) {', '.join(map(repr, unknown or [stats]))}; "
+            f"unknown fit statistic(s) {', '.join(map(repr, unknown))}; "
             f"choose from {', '.join(map(repr, FIT_STATISTICS))}"
         )
     rows = TermSelection(rename, keep, drop, order).rows(results)
