@@ -424,7 +424,7 @@ class MNLogitResults:
         odds_ratios : show relative-risk ratios exp(coef) and their intervals
             (Stata's ``mlogit, rrr``) instead of coefficients.
         rename, keep, drop, order : choose, order and label the coefficient rows by
-            design column or term, as in :func:`mnlogit.compare`.
+            design column, term or variable, as in :func:`mnlogit.compare`.
 
         Examples
         --------

@@ -119,6 +119,9 @@ def test_selection_and_labels(models):
     )
     kept = mnlogit.compare([small, big], keep=["C(ses)[T.middle]", "write"])
     assert [r[0] for r in kept.sections[1][1][::2]] == ["write", "C(ses)[T.middle]"]
+    # A data variable selects every column built from it.
+    by_variable = mnlogit.compare([big], keep=["ses"])
+    assert [r[0] for r in by_variable.sections[0][1][::2]] == ["C(ses)[T.low]", "C(ses)[T.middle]"]
     # A column's own label beats its term's.
     both = mnlogit.compare([big], rename={"C(ses)": "SES", "C(ses)[T.low]": "Low SES"})
     assert [r[0] for r in both.sections[0][1][::2]][1:3] == ["Low SES", "SES[T.middle]"]

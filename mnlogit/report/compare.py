@@ -159,8 +159,8 @@ def compare(
     rename : labels of design columns (``{"C(ses)[T.low]": "Low SES"}``) or of terms,
         whose name is replaced at the start of each of their columns
         (``{"C(ses)": "SES"}``).
-    keep, drop : design columns or terms to show, or to leave out.
-    order : design columns or terms to show first, in this order.
+    keep, drop : design columns, terms or data variables to show, or to leave out.
+    order : design columns, terms or data variables to show first, in this order.
     stats : fit statistics to close the table with, by name: any of
         :data:`FIT_STATISTICS` (``"nobs"``, ``"llf"``, ``"llnull"``, ``"llr"``,
         ``"llr_df"``, ``"llr_pvalue"``, ``"prsquared"``, ``"aic"``, ``"bic"``,

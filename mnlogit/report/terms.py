@@ -1,9 +1,11 @@
 """Which coefficient rows a table shows, in which order, under which labels.
 
-``keep``, ``drop`` and ``order`` take design-column names (``"C(ses)[T.low]"``) or
-formula terms (``"C(ses)"``: all its columns); ``rename`` maps a design column to its
-label, or a term to a label that replaces the term's name at the start of each of its
-columns (``{"C(ses)": "SES"}`` shows ``SES[T.low]``). Like Stata's ``esttab``,
+``keep``, ``drop`` and ``order`` take design-column names (``"C(ses)[T.low]"``),
+formula terms (``"C(ses)"``: all its columns) or data variables (``"ses"``: every
+column of every term built from it, interactions included), as Wald tests do;
+``rename`` maps a design column to its label, or a term to a label that replaces the
+term's name at the start of each of its columns (``{"C(ses)": "SES"}`` shows
+``SES[T.low]``). Like Stata's ``esttab``,
 ``keep`` and ``drop`` select and ``order`` moves the listed rows first; an entry
 that matches nothing, a term both kept and dropped, or two rows renamed alike is an
 error naming the entry.
@@ -57,7 +59,7 @@ class TermSelection:
         if ordered is not None:
             first = [c for c in dict.fromkeys(_flatten(ordered)) if c in shown]
             shown = first + [c for c in shown if c not in first]
-        labels = _labels(self.rename, columns, terms)
+        labels = _labels(self.rename, columns, term_columns(results, variables=False))
         pairs = [(c, labels.get(c, c)) for c in shown]
         seen: dict[str, str] = {}
         for column, label in pairs:
@@ -69,29 +71,42 @@ class TermSelection:
         return pairs
 
 
-def term_columns(results: Sequence[Any]) -> dict[str, list[str]]:
-    """Formula terms and the design columns each owns, over all models.
+def term_columns(results: Sequence[Any], variables: bool = True) -> dict[str, list[str]]:
+    """Formula terms (and, with ``variables``, data variables), each with the design
+    columns it owns, over all models; a variable owns every column of every term built
+    from it, and a term's name wins over a variable's.
 
     Examples
     --------
     >>> import mnlogit
-    >>> res = mnlogit.fit("Species ~ Sepal_Length", mnlogit.datasets.load_iris())
-    >>> term_columns([res])
-    {'Intercept': ['Intercept'], 'Sepal_Length': ['Sepal_Length']}
+    >>> res = mnlogit.fit("party3 ~ C(vote) * income", mnlogit.datasets.load_anes96())
+    >>> term_columns([res])["vote"]
+    ['C(vote)[T.1]', 'C(vote)[T.1]:income']
+    >>> "vote" in term_columns([res], variables=False)
+    False
     """
     found: dict[str, list[str]] = {}
     for res in results:
-        info = res.model_frame.design_info
-        if info is None:
+        spec = res.model_frame.spec
+        if spec is None:
             continue
-        for term, span in info.term_name_slices.items():
-            columns = found.setdefault(term, [])
-            columns += [c for c in info.column_names[span] if c not in columns]
+        table = list(res.model_frame.table_names)
+        for name in (*spec.term_names, *(spec.variables if variables else ())):
+            if name in spec.term_names:
+                positions = spec.term_columns(name)
+            else:
+                positions = spec.variable_columns(name)
+            columns = found.setdefault(name, [])
+            columns += [table[j] for j in positions if table[j] not in columns]
     return found
 
 
 def _expand(
-    entries: Sequence[str] | None, option: str, columns: list[str], terms: dict[str, list[str]]
+    entries: Sequence[str] | None,
+    option: str,
+    columns: list[str],
+    terms: dict[str, list[str]],
+    kinds: str = "term, variable or design column",
 ) -> dict[str, list[str]] | None:
     """Each entry's design columns; an entry matching no column or term is an error."""
     if entries is None:
@@ -107,8 +122,7 @@ def _expand(
         else:
             known = ", ".join(map(repr, dict.fromkeys(list(terms) + columns)))
             raise MNLogitError(
-                f"{option} entry {entry!r} matches no term or design column of the "
-                f"model(s) ({known})"
+                f"{option} entry {entry!r} matches no {kinds} of the model(s) ({known})"
             )
     return expanded
 
@@ -119,7 +133,7 @@ def _labels(
     """Label of each renamed design column; a column's own entry beats its term's."""
     if not rename:
         return {}
-    owned = _expand(list(rename), "rename", columns, terms) or {}
+    owned = _expand(list(rename), "rename", columns, terms, "term or design column") or {}
     labels: dict[str, str] = {}
     for key in sorted(owned, key=lambda key: key in columns):
         new = str(rename[key])
