@@ -151,6 +151,9 @@ def child_memory(tool: str, name: str) -> None:
     case = make_case(name)
     import gc
 
+    # The public names load lazily: import the engine before measuring the fit itself.
+    import mnlogit.api  # noqa: F401
+
     gc.collect()
     Path("/proc/self/clear_refs").write_text("5")  # reset VmHWM to the current RSS
     before = _status("VmRSS")

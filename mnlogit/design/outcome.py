@@ -83,8 +83,10 @@ def encode_outcome(values: pd.Series, name: str, reference: Hashable | None = No
     if len(values) == 0:
         raise DataError(f"outcome {name!r} has no non-missing values")
     dropped: tuple = ()
+    category_codes = None
     if isinstance(values.dtype, pd.CategoricalDtype):
-        present = set(pd.unique(values.cat.codes))
+        category_codes = values.cat.codes.to_numpy()
+        present = set(np.flatnonzero(np.bincount(category_codes, minlength=1)))
         categories = list(values.cat.categories)
         dropped = tuple(c for i, c in enumerate(categories) if i not in present)
         levels = tuple(c for i, c in enumerate(categories) if i in present)
@@ -95,9 +97,7 @@ def encode_outcome(values: pd.Series, name: str, reference: Hashable | None = No
                 MissingDataWarning,
                 stacklevel=5,
             )
-        raw = values.astype(object)
     else:
-        raw = values
         levels = _sorted_levels(values, name)
     levels = tuple(_plain(v) for v in levels)
     if len(levels) < 2:
@@ -124,9 +124,14 @@ def encode_outcome(values: pd.Series, name: str, reference: Hashable | None = No
         reference = matches[0]
     model_levels = (reference,) + tuple(v for v in levels if v != reference)
     lookup = {level: code for code, level in enumerate(model_levels)}
-    # Look up each distinct value once (a Python loop over a million rows takes a second).
-    inverse, uniques = pd.factorize(raw, use_na_sentinel=False)
-    codes = np.array([lookup[_plain(v)] for v in uniques], dtype=np.intp)[inverse]
+    if category_codes is not None:
+        # Category code -> model code: no pass over the rows' values themselves.
+        by_category = [lookup.get(_plain(c), -1) for c in values.cat.categories]
+        codes = np.asarray(by_category, dtype=np.intp)[category_codes]
+    else:
+        # Look up each distinct value once (a Python loop over a million rows takes a second).
+        inverse, uniques = pd.factorize(values, use_na_sentinel=False)
+        codes = np.array([lookup[_plain(v)] for v in uniques], dtype=np.intp)[inverse]
     return Outcome(str(name), levels, reference, codes, dropped)
 
 
