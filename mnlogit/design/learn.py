@@ -116,7 +116,7 @@ def observe_numbers(x: np.ndarray) -> Observation:
     return Observation(count=int(x.size), mean=mean, m2=np.sum(deviations * deviations))
 
 
-def observe_levels(values: Any) -> Observation:
+def observe_levels(values: Any, label: str = "a categorical variable") -> Observation:
     """Distinct non-missing values of a categorical (or its declared categories).
 
     Examples
@@ -135,8 +135,8 @@ def observe_levels(values: Any) -> Observation:
     except TypeError:
         bad = next(v for v in present if _unhashable(v))
         raise DataError(
-            f"values of type {type(bad).__name__} (e.g. {bad!r}) cannot be levels of a "
-            "categorical variable; use strings or numbers"
+            f"{label} holds values of type {type(bad).__name__} (e.g. {bad!r}), which cannot "
+            "be levels of a categorical variable; use strings or numbers"
         ) from None
     levels = {_plain(v): None for v in uniques}
     if any(isinstance(v, (bool, np.bool_)) for v in levels):
@@ -217,7 +217,7 @@ def observe(plan: FactorPlan, columns: Columns, rows: np.ndarray, value: Any = N
     if kind == "C" or (kind == "column" and not is_numeric(column)):
         if recipe.levels is not None:
             return Observation(True, categories=recipe.levels, contrast_code=recipe.contrast)
-        observed = observe_levels(used)
+        observed = observe_levels(used, f"column {recipe.variable!r}")
         observed.contrast_code = recipe.contrast
         return observed
     if not is_numeric(column):
