@@ -11,6 +11,9 @@
 - ``cluster``: ``A (Σ_g u_g u_g') A`` with ``u_g = Σ_{i in g} w_i s_i``, times
   ``G / (G - 1) · (N - 1) / (N - p)`` for ``G`` clusters unless
   ``use_correction=False`` -- statsmodels' default for ``cov_type="cluster"``.
+- ``linearized``: ``A B A`` with ``B`` the design-based covariance of the score total
+  under a survey design (:mod:`mnlogit.inference.survey`), computed once at fit time
+  and passed as ``cov_kwds["meat"]``; only a fit with ``design=`` has it.
 
 Frequency weights: a row of weight ``w`` counts as ``w`` identical observations
 (in the same cluster), so its score enters the HC sums as ``w s s'`` and the
@@ -24,14 +27,13 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-from scipy import sparse
 
 from ..exceptions import DataError, MNLogitError
 from .distributions import inverse_information
-from .scores import score_blocks
+from .scores import score_blocks, score_totals
 
-CovType = Literal["nonrobust", "HC0", "HC1", "cluster"]
-COV_TYPES: tuple[str, ...] = ("nonrobust", "HC0", "HC1", "cluster")
+CovType = Literal["nonrobust", "HC0", "HC1", "cluster", "linearized"]
+COV_TYPES: tuple[str, ...] = ("nonrobust", "HC0", "HC1", "cluster", "linearized")
 
 
 def check_cov_type(cov_type: str, cov_kwds: dict[str, Any] | None = None) -> None:
@@ -44,7 +46,7 @@ def check_cov_type(cov_type: str, cov_kwds: dict[str, Any] | None = None) -> Non
     Traceback (most recent call last):
     ...
     mnlogit.exceptions.MNLogitError: cov_type must be one of 'nonrobust', 'HC0', 'HC1', \
-'cluster', got 'robust'
+'cluster', 'linearized', got 'robust'
     """
     if cov_type not in COV_TYPES:
         raise MNLogitError(
@@ -52,6 +54,11 @@ def check_cov_type(cov_type: str, cov_kwds: dict[str, Any] | None = None) -> Non
         )
     if cov_type == "cluster" and (cov_kwds or {}).get("groups") is None:
         raise MNLogitError("cov_type='cluster' needs groups= (a column name or one label per row)")
+    if cov_type == "linearized" and (cov_kwds or {}).get("meat") is None:
+        raise MNLogitError(
+            "cov_type='linearized' is the covariance of a survey design: pass "
+            "design=mnlogit.SurveyDesign(...) to fit instead"
+        )
 
 
 def covariance(
@@ -62,10 +69,11 @@ def covariance(
     Parameters
     ----------
     hessian : Hessian of the log-likelihood at the estimates.
-    cov_type : ``"nonrobust"``, ``"HC0"``, ``"HC1"`` or ``"cluster"``.
+    cov_type : ``"nonrobust"``, ``"HC0"``, ``"HC1"``, ``"cluster"`` or ``"linearized"``.
     results : the fitted results (robust types read its rows and estimates).
     **cov_kwds : ``groups`` (cluster codes aligned with the rows used) and
-        ``use_correction`` (cluster small-sample factor, default True).
+        ``use_correction`` (cluster small-sample factor, default True); ``meat``
+        (the survey design's score covariance, for ``"linearized"``).
 
     Examples
     --------
@@ -78,6 +86,9 @@ def covariance(
     bread = inverse_information(hessian)
     if cov_type == "nonrobust":
         return bread
+    if cov_type == "linearized":
+        cov = bread @ np.asarray(cov_kwds["meat"], dtype=np.float64) @ bread
+        return (cov + cov.T) / 2.0
     _check_penalty(cov_type, results.penalty[0])
     frame = results.model_frame
     n_params = bread.shape[0]
@@ -119,12 +130,7 @@ def score_meat(
         for _, scores, w in score_blocks(X, y, weights, theta):
             meat += scores.T @ (scores * w[:, None])
         return meat
-    n_groups = int(groups.max()) + 1
-    totals = np.zeros((n_groups, n_params))
-    for rows, scores, w in score_blocks(X, y, weights, theta):
-        g = groups[rows]
-        summing = sparse.csr_matrix((w, (g, np.arange(g.size))), shape=(n_groups, g.size))
-        totals += summing @ scores
+    totals = score_totals(X, y, weights, theta, groups, int(groups.max()) + 1)
     return totals.T @ totals
 
 

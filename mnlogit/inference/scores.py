@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import numpy as np
+from scipy import sparse
 
 from ..core.likelihood import model_probabilities
 from ..core.params import unvec
@@ -72,3 +73,33 @@ def score_blocks(
         rows = slice(start, min(X.shape[0], start + step))
         w = np.ones(rows.stop - start) if weights is None else weights[rows]
         yield rows, score_rows(X[rows], y[rows], coef), w
+
+
+def score_totals(
+    X: np.ndarray,
+    y: np.ndarray,
+    weights: np.ndarray | None,
+    theta: np.ndarray,
+    groups: np.ndarray,
+    n_groups: int,
+) -> np.ndarray:
+    """Weighted score totals per group, ``u_g = Σ_{i in g} w_i s_i`` (n_groups, k*m).
+
+    ``groups`` holds an integer code 0..n_groups-1 per row; a group without rows
+    gets a zero total (a survey PSU outside the estimation domain).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> score_totals(np.ones((3, 1)), np.array([0, 1, 1]), None, np.zeros(1),
+    ...              np.array([0, 0, 2]), 3)
+    array([[0. ],
+           [0. ],
+           [0.5]])
+    """
+    totals = np.zeros((n_groups, theta.size))
+    for rows, scores, w in score_blocks(X, y, weights, theta):
+        g = groups[rows]
+        summing = sparse.csr_matrix((w, (g, np.arange(g.size))), shape=(n_groups, g.size))
+        totals += summing @ scores
+    return totals

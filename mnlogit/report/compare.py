@@ -176,12 +176,16 @@ def _cells(row: Any, interval: str, show_stars: bool, digits: int, odds_ratios: 
 
 def _statistics(results: Sequence[Any]) -> tuple[tuple[str, ...], ...]:
     stats = [r.fit_statistics() for r in results]
+
+    def cell(value: float | None, spec: str) -> str:
+        return "" if value is None else format(value, spec)  # None: a survey fit
+
     return (
         ("Observations", *(fmt_stat(s["nobs"]) for s in stats)),
-        ("Log-likelihood", *(f"{s['llf']:.3f}" for s in stats)),
-        ("Pseudo R2", *(f"{s['prsquared']:.4f}" for s in stats)),
-        ("AIC", *(f"{s['aic']:.2f}" for s in stats)),
-        ("BIC", *(f"{s['bic']:.2f}" for s in stats)),
+        ("Log-likelihood", *(cell(None if s["survey"] else s["llf"], ".3f") for s in stats)),
+        ("Pseudo R2", *(cell(s["prsquared"], ".4f") for s in stats)),
+        ("AIC", *(cell(s["aic"], ".2f") for s in stats)),
+        ("BIC", *(cell(s["bic"], ".2f") for s in stats)),
         ("Covariance", *(s["cov_type"] for s in stats)),
     )
 
