@@ -159,7 +159,6 @@ def _survey_header(stats: dict[str, Any]) -> tuple[tuple[str, str], ...]:
         ("Reference outcome", str(stats["reference"])),
         ("Number of strata", fmt_count(survey["n_strata"])),
         ("Number of PSUs", fmt_count(survey["n_psu"])),
-        ("Method", "weighted pseudo-ML"),
         ("Variance type", "Linearized"),
         ("Converged", f"{converged} ({stats['iterations']} iterations)"),
     ]
@@ -178,11 +177,14 @@ def _survey_header(stats: dict[str, Any]) -> tuple[tuple[str, str], ...]:
         ]
     right.append(("Design df", str(survey["design_df"])))
     test = survey["model_test"]
-    if test is not None:
+    if test is None:  # no slopes, or more of them than design degrees of freedom
+        right += [("F test of the slopes", "n/a"), ("Prob > F", "n/a")]
+    else:
         right += [
             (f"F({test.df}, {test.df_denom:g})", f"{test.statistic:.2f}"),
             ("Prob > F", fmt_pvalue(test.pvalue)),
         ]
+    # The text and HTML layouts put the first half of the items on the left.
     return tuple(left + right)
 
 
@@ -195,8 +197,9 @@ def _survey_notes(stats: dict[str, Any]) -> list[str]:
     parts.append(f"PSUs {names['psu']}" if "psu" in names else "each row its own PSU")
     parts.append(f"fpc {names['fpc']}" if "fpc" in names else "with replacement (no fpc)")
     notes = [
-        "Survey design: " + ", ".join(parts) + ". Standard errors by Taylor linearization; "
-        f"t tests and intervals with {survey['design_df']} design degrees of freedom."
+        "Survey design: " + ", ".join(parts) + ". Estimates by weighted (pseudo-) maximum "
+        "likelihood, standard errors by Taylor linearization; t tests and intervals with "
+        f"{survey['design_df']} design degrees of freedom."
     ]
     if survey["n_single_psu_strata"]:
         notes.append(
