@@ -154,17 +154,17 @@ class MNLogit:
         )
         kind, _ = options.penalty_kind
         survey: SurveyRows | None = getattr(self, "survey", None)
+        cov_name: str = "nonrobust" if cov_type is None else cov_type
         if survey is None:
-            cov_type = "nonrobust" if cov_type is None else cov_type
-            cov_kwds = cov_options(cov_type, groups, self.data, self.frame, penalty=kind)
+            cov_kwds = cov_options(cov_name, groups, self.data, self.frame, penalty=kind)
         else:
             _check_survey_options(cov_type, groups, kind)
         fitted = estimate(self.frame, options)
         if survey is not None:
-            cov_type = "linearized"
+            cov_name = "linearized"
             cov_kwds = survey.cov_kwds(fitted.frame, fitted.result.theta)
         results = MNLogitResults(
-            fitted.frame, fitted.result, cov_type, cov_kwds, fitted.penalty, fitted.separation
+            fitted.frame, fitted.result, cov_name, cov_kwds, fitted.penalty, fitted.separation
         )
         results.model = self
         return results

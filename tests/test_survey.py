@@ -320,7 +320,7 @@ FORMULA = "stype ~ api00 + ell"
     [
         (
             dict(weights="pw", psu="district"),
-            r"design column 'district' \(psu\) is not in the data",
+            r"design psu 'district' is not in the data",
         ),
         (dict(weights=np.ones(3)), "design weights has 3 values for 183 rows"),
         (dict(weights="pw", fpc="varying"), "varies within stratum"),
@@ -342,9 +342,33 @@ def test_bad_designs_are_named_errors(clus1, design, message):
         mnlogit.fit(FORMULA, data, design=mnlogit.SurveyDesign(**design))
 
 
+def test_fpc_as_a_sampling_fraction_equals_fpc_as_a_population_count(clus1):
+    counts = mnlogit.fit(FORMULA, clus1, design=mnlogit.SurveyDesign("pw", psu="dnum", fpc="fpc"))
+    data = clus1.assign(fraction=15 / clus1["fpc"])
+    fractions = mnlogit.fit(
+        FORMULA, data, design=mnlogit.SurveyDesign("pw", psu="dnum", fpc="fraction")
+    )
+    np.testing.assert_allclose(fractions.cov_params(), counts.cov_params(), rtol=1e-12)
+    # Sampling every PSU leaves no first-stage variance.
+    everything = mnlogit.fit(
+        FORMULA, data.assign(all=1.0), design=mnlogit.SurveyDesign("pw", psu="dnum", fpc="all")
+    )
+    assert np.all(everything.cov_params().to_numpy() == 0.0)
+
+
+def test_subpopulation_inside_one_psu_has_no_degrees_of_freedom(clus1):
+    with pytest.raises(DataError, match="no design degrees of freedom"):
+        mnlogit.fit(
+            "stype ~ ell",
+            clus1,
+            design=mnlogit.SurveyDesign("pw", psu="dnum"),
+            subpop=clus1["dnum"] == clus1["dnum"].iloc[0],
+        )
+
+
 def test_missing_design_values_are_counted(clus1):
     data = clus1.assign(dnum=clus1["dnum"].where(clus1.index > 4))
-    with pytest.raises(DataError, match=r"'dnum' \(psu\) has missing values in 5 of 183 rows"):
+    with pytest.raises(DataError, match="design psu 'dnum' has missing values in 5 of 183 rows"):
         mnlogit.fit(FORMULA, data, design=mnlogit.SurveyDesign(weights="pw", psu="dnum"))
 
 
@@ -356,7 +380,7 @@ def test_bad_subpopulations(clus1):
         mnlogit.fit(FORMULA, clus1, design=design, subpop=clus1["stype"] != "H")
     with pytest.raises(DataError, match="True/False"):
         mnlogit.fit(FORMULA, clus1, design=design, subpop="stype")
-    with pytest.raises(DataError, match="2 missing values"):
+    with pytest.raises(DataError, match="subpop has missing values in 2 of 183 rows"):
         mnlogit.fit(FORMULA, clus1, design=design, subpop=np.r_[np.nan, np.nan, np.ones(181)])
     with pytest.raises(MNLogitError, match="subpop= needs a survey design"):
         mnlogit.fit(FORMULA, clus1, subpop=clus1["stype"] == "E")

@@ -141,13 +141,12 @@ class SurveyDesign:
         if strata is None:
             stratum, stratum_labels = np.zeros(n_rows, dtype=np.intp), ("(one stratum)",)
         else:
-            codes, uniques = pd.factorize(strata, sort=True)
-            stratum, stratum_labels = codes.astype(np.intp), tuple(uniques.tolist())
+            stratum, uniques = _codes(strata)
+            stratum_labels = tuple(uniques.tolist())
         if psu is None:
             psu_codes = np.arange(n_rows, dtype=np.intp)  # every row its own PSU
         elif self.nest or strata is None:
-            pairs = pd.MultiIndex.from_arrays([stratum, psu])
-            psu_codes = pd.factorize(pairs, sort=True)[0].astype(np.intp)
+            psu_codes = _codes(pd.MultiIndex.from_arrays([stratum, _codes(psu)[0]]))[0]
         else:
             psu_codes = _nested_psus(psu, stratum, stratum_labels, names)
         n_psu = int(psu_codes.max()) + 1 if n_rows else 0
@@ -385,13 +384,19 @@ def survey_rows(
             f"in subpopulation {label!r}: their coefficients do not exist there; fit the "
             "subpopulation on the levels it has (a new outcome column) or widen it"
         )
+    rows = frame.row_positions[keep]
+    if layout.degrees_of_freedom(rows) < 1:
+        raise DataError(
+            f"subpopulation {label!r} has rows in {np.unique(layout.psu[rows]).size} PSU(s) "
+            "only, one per stratum: no design degrees of freedom are left for its variance"
+        )
     sub = replace(
         frame,
         X=np.ascontiguousarray(frame.X[keep]),
         outcome=replace(outcome, codes=outcome.codes[keep]),
         weights=None if frame.weights is None else frame.weights[keep],
         row_index=frame.row_index[keep],
-        row_positions=frame.row_positions[keep],
+        row_positions=rows,
     )
     return sub, SurveyRows(layout, np.asarray(sub.row_positions), label)
 
@@ -459,28 +464,40 @@ def _column(
     """One design column as an array over the data's rows; missing values refused."""
     if value is None:
         return None
-    if isinstance(value, str):
-        if data is None or value not in data.columns:
-            where = "the data" if data is not None else "the data (the model has no DataFrame)"
-            raise DataError(f"design column {value!r} ({role}) is not in {where}")
-        series = data[value]
-    else:
-        series = pd.Series(np.asarray(value).reshape(-1) if np.ndim(value) != 1 else value)
-        if len(series) != n_rows:
-            raise DataError(f"design {role} has {len(series)} values for {n_rows} rows of data")
-    label = _label(value, role)
-    n_missing = int(series.isna().sum())
-    if n_missing:
-        raise DataError(
-            f"design column {label!r} ({role}) has missing values in {n_missing} of {n_rows} "
-            "rows; the design of those rows is unknown: fill them or drop the rows"
-        )
+    fix = "the design of those rows is unknown: fill them or drop the rows"
+    series = _series(value, f"design {role}", data, n_rows, fix)
     if not numeric:
         return series.to_numpy()
     try:
         return series.to_numpy(dtype=np.float64)
     except (TypeError, ValueError):
-        raise DataError(f"design column {label!r} ({role}) must be numeric") from None
+        raise DataError(f"design {role} {_label(value, role)!r} must be numeric") from None
+
+
+def _series(value: Any, what: str, data: pd.DataFrame | None, n_rows: int, fix: str) -> pd.Series:
+    """A column name of ``data``, or one value per row, as a Series without missing values."""
+    if isinstance(value, str):
+        if data is None or value not in data.columns:
+            raise DataError(f"{what} {value!r} is not in the data")
+        series = data[value]
+    else:
+        series = pd.Series(np.asarray(value).reshape(-1) if np.ndim(value) != 1 else value)
+        if len(series) != n_rows:
+            raise DataError(f"{what} has {len(series)} values for {n_rows} rows of data")
+    n_missing = int(series.isna().sum())
+    if n_missing:
+        name = f" {value!r}" if isinstance(value, str) else ""
+        raise DataError(f"{what}{name} has missing values in {n_missing} of {n_rows} rows; {fix}")
+    return series
+
+
+def _codes(values: Any) -> tuple[np.ndarray, Any]:
+    """Integer codes 0..G-1 of labels (in sorted order when the labels sort) and the labels."""
+    try:
+        codes, uniques = pd.factorize(values, sort=True)
+    except TypeError:  # labels of mixed types do not sort
+        codes, uniques = pd.factorize(values, sort=False)
+    return codes.astype(np.intp), uniques
 
 
 def _check_weights(weights: np.ndarray, label: str) -> None:
@@ -496,7 +513,7 @@ def _nested_psus(
     psu: np.ndarray, stratum: np.ndarray, labels: tuple, names: dict[str, str]
 ) -> np.ndarray:
     """PSU codes when PSU labels are unique across strata; a repeated label is an error."""
-    codes = pd.factorize(psu, sort=True)[0].astype(np.intp)
+    codes = _codes(psu)[0]
     strata_of = pd.DataFrame({"psu": codes, "stratum": stratum}).drop_duplicates()
     repeated = strata_of["psu"].duplicated(keep=False)
     if repeated.any():
@@ -552,19 +569,7 @@ def _sampling_fractions(
 def _subpop_mask(subpop: Any, data: pd.DataFrame | None, n_rows: int) -> np.ndarray:
     """True for the rows of the data inside the subpopulation."""
     label = subpop if isinstance(subpop, str) else "subpop"
-    if isinstance(subpop, str):
-        if data is None or subpop not in data.columns:
-            raise DataError(f"subpop column {subpop!r} is not in the data")
-        series = data[subpop]
-    else:
-        series = pd.Series(np.asarray(subpop).reshape(-1) if np.ndim(subpop) != 1 else subpop)
-        if len(series) != n_rows:
-            raise DataError(f"subpop has {len(series)} values for {n_rows} rows of data")
-    n_missing = int(series.isna().sum())
-    if n_missing:
-        raise DataError(
-            f"subpop {label!r} has {n_missing} missing values; give every row True or False"
-        )
+    series = _series(subpop, "subpop", data, n_rows, "give every row True or False")
     values = series.to_numpy()
     if values.dtype != bool:
         if not pd.api.types.is_numeric_dtype(series) or not np.isin(values, (0, 1)).all():

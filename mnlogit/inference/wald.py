@@ -278,7 +278,7 @@ def anova(results: Any) -> pd.DataFrame:
         terms = [n for i, n in enumerate(results.exog_names) if i != constant]
     if not np.isfinite(np.asarray(results.vcov)).all():
         raise MNLogitError(f"no Wald tests of the terms: {_no_covariance_reason(results)}")
-    rows = []
+    rows: list[tuple] = []
     for term in terms:
         try:
             test = wald_test(results, term)
