@@ -11,7 +11,7 @@ import patsy
 
 from .core.estimate import FitOptions, estimate, start_values
 from .core.penalty import Penalty
-from .design import MissingPolicy, ModelFrame, frame_from_arrays, frame_from_formula
+from .design import Columns, MissingPolicy, ModelFrame, frame_from_arrays, frame_from_formula
 from .exceptions import MNLogitError
 from .inference.covariance import CovType, cov_options
 from .inference.survey import SurveyDesign, SurveyRows, survey_rows, warn_if_sampling_weights
@@ -99,7 +99,7 @@ class MNLogit:
             design,
             subpop,
             data,
-            len(data) if isinstance(data, pd.DataFrame) else 0,
+            0,
         )
         return model
 
@@ -187,10 +187,13 @@ def _model_rows(
     weights: Any,
     design: SurveyDesign | None,
     subpop: Any,
-    data: pd.DataFrame | None,
+    data: Any,
     n_rows: int,
 ) -> tuple[ModelFrame, SurveyRows | None]:
-    """The model frame (``build(weights)``) and, with a design, the design rows it uses."""
+    """The model frame (``build(weights)``) and, with a design, the design rows it uses.
+
+    ``data`` is the data frame design columns are named in (None for arrays only, then
+    the design has ``n_rows`` rows)."""
     if design is None:
         if subpop is not None:
             raise MNLogitError(
@@ -206,8 +209,9 @@ def _model_rows(
             "weights= are frequency weights and cannot be combined with a survey design: "
             "pass the sampling weights as SurveyDesign(weights=...)"
         )
-    layout = design.layout(data, n_rows)
-    return survey_rows(build(layout.weights), layout, subpop, data)
+    columns = None if data is None else Columns(data)
+    layout = design.layout(columns, n_rows if columns is None else columns.n_rows)
+    return survey_rows(build(layout.weights), layout, subpop, columns)
 
 
 def _check_survey_options(cov_type: str | None, groups: Any, penalty: str) -> None:

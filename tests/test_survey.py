@@ -413,3 +413,45 @@ def test_dask_data_with_a_design_is_refused(clus1):
         mnlogit.fit(
             FORMULA, dd.from_pandas(clus1, npartitions=2), design=mnlogit.SurveyDesign(weights="pw")
         )
+
+
+def test_a_polars_frame_gives_the_same_fit(fits):
+    pl = pytest.importorskip("polars")
+    case = CASES["nhanes_domain_women"]
+    data = case_data(case).assign(female=lambda d: d["RIAGENDR"] == 2)
+    res = mnlogit.fit(
+        case["formula"],
+        pl.from_pandas(data),
+        reference="white",
+        design=case_design(case),
+        subpop="female",
+    )
+    np.testing.assert_allclose(res.cov_params(), fits[case["name"]].cov_params(), rtol=1e-12)
+
+
+@pytest.mark.parametrize("subpop", [False, True])
+def test_collapsed_factor_only_rows_give_the_dense_fit(subpop):
+    # 15,692 rows of factors only: the formula fit solves on collapsed patterns (and
+    # keeps level codes in a subpopulation); the array fit reads the dense rows.
+    nh = case_data(CASES["nhanes_strat_clus"])
+    big = pd.concat([nh, nh.assign(SDMVSTRA=nh["SDMVSTRA"] + 100)], ignore_index=True)
+    domain = (big["HI_CHOL"] == 1).to_numpy() if subpop else None
+    formula = "race ~ C(agecat) + C(RIAGENDR)"
+    design = mnlogit.SurveyDesign(weights="WTMEC2YR", strata="SDMVSTRA", psu="SDMVPSU", nest=True)
+    res = mnlogit.fit(formula, big, reference="white", design=design, subpop=domain)
+    dense = mnlogit.MNLogit.from_formula(formula, big, reference="white").frame
+    arrays = mnlogit.SurveyDesign(
+        weights=big["WTMEC2YR"].to_numpy(),
+        strata=big["SDMVSTRA"].to_numpy(),
+        psu=big["SDMVPSU"].to_numpy(),
+        nest=True,
+    )
+    by_rows = mnlogit.MNLogit(
+        big["race"],
+        pd.DataFrame(dense.X, columns=dense.exog_names),
+        reference="white",
+        design=arrays,
+        subpop=domain,
+    ).fit()
+    np.testing.assert_allclose(res.params.to_numpy(), by_rows.params.to_numpy(), atol=1e-12)
+    np.testing.assert_allclose(res.bse.to_numpy(), by_rows.bse.to_numpy(), rtol=1e-10)

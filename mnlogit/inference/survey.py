@@ -44,7 +44,7 @@ from typing import Any, Literal, get_args
 import numpy as np
 import pandas as pd
 
-from ..design import ModelFrame
+from ..design import CodedRows, Columns, ModelFrame
 from ..exceptions import DataError, FrequencyWeightsWarning, MNLogitError
 from .scores import score_totals
 
@@ -109,19 +109,19 @@ class SurveyDesign:
                     f"{role} must be a column name or one value per row, got {value!r}"
                 )
 
-    def layout(self, data: pd.DataFrame | None, n_rows: int) -> DesignLayout:
+    def layout(self, data: Columns | None, n_rows: int) -> DesignLayout:
         """The design resolved on ``n_rows`` rows of ``data``: codes, counts, fractions.
 
         Parameters
         ----------
-        data : the data the column names refer to (None: arrays only).
+        data : the columns the column names refer to (None: arrays only).
         n_rows : number of rows of the data.
 
         Examples
         --------
         >>> import pandas as pd
         >>> df = pd.DataFrame({"h": [1, 1, 2, 2, 2], "c": [1, 2, 1, 2, 3]})
-        >>> layout = SurveyDesign(strata="h", psu="c", nest=True).layout(df, 5)
+        >>> layout = SurveyDesign(strata="h", psu="c", nest=True).layout(Columns(df), 5)
         >>> layout.n_strata, layout.n_psu, layout.psus_per_stratum.tolist()
         (2, 5, [2, 3])
         """
@@ -347,7 +347,7 @@ def survey_rows(
     frame: ModelFrame,
     layout: DesignLayout,
     subpop: Any = None,
-    data: pd.DataFrame | None = None,
+    data: Columns | None = None,
 ) -> tuple[ModelFrame, SurveyRows]:
     """The frame restricted to the subpopulation, and the design rows it uses.
 
@@ -359,8 +359,8 @@ def survey_rows(
     >>> import mnlogit
     >>> df = mnlogit.datasets.load_iris()
     >>> frame = mnlogit.MNLogit.from_formula("Species ~ Sepal_Length", df).frame
-    >>> layout = SurveyDesign().layout(df, len(df))
-    >>> sub, rows = survey_rows(frame, layout, df["Sepal_Width"] > 2.8, df)
+    >>> layout = SurveyDesign().layout(Columns(df), len(df))
+    >>> sub, rows = survey_rows(frame, layout, df["Sepal_Width"] > 2.8)
     >>> len(sub.X), rows.rows.size, rows.subpop
     (103, 103, 'subpop')
     """
@@ -390,13 +390,21 @@ def survey_rows(
             f"subpopulation {label!r} has rows in {np.unique(layout.psu[rows]).size} PSU(s) "
             "only, one per stratum: no design degrees of freedom are left for its variance"
         )
+    design_rows = frame.design_rows
+    if isinstance(design_rows, CodedRows):  # level codes stay codes
+        design_rows = CodedRows(
+            design_rows.spec, {p: c[keep] for p, c in design_rows.codes.items()}
+        )
+    else:
+        design_rows = np.ascontiguousarray(frame.X[keep])
     sub = replace(
         frame,
-        X=np.ascontiguousarray(frame.X[keep]),
+        design_rows=design_rows,
         outcome=replace(outcome, codes=outcome.codes[keep]),
         weights=None if frame.weights is None else frame.weights[keep],
         row_index=frame.row_index[keep],
         row_positions=rows,
+        patterns=None,  # the collapsed rows of the whole design; the solver reads the rows
     )
     return sub, SurveyRows(layout, np.asarray(sub.row_positions), label)
 
@@ -459,7 +467,7 @@ def _label(value: Any, role: str) -> str:
 
 
 def _column(
-    value: Any, role: str, data: pd.DataFrame | None, n_rows: int, numeric: bool = False
+    value: Any, role: str, data: Columns | None, n_rows: int, numeric: bool = False
 ) -> np.ndarray | None:
     """One design column as an array over the data's rows; missing values refused."""
     if value is None:
@@ -474,10 +482,10 @@ def _column(
         raise DataError(f"design {role} {_label(value, role)!r} must be numeric") from None
 
 
-def _series(value: Any, what: str, data: pd.DataFrame | None, n_rows: int, fix: str) -> pd.Series:
+def _series(value: Any, what: str, data: Columns | None, n_rows: int, fix: str) -> pd.Series:
     """A column name of ``data``, or one value per row, as a Series without missing values."""
     if isinstance(value, str):
-        if data is None or value not in data.columns:
+        if data is None or value not in data:
             raise DataError(f"{what} {value!r} is not in the data")
         series = data[value]
     else:
@@ -566,7 +574,7 @@ def _sampling_fractions(
     return psus_per_stratum / low
 
 
-def _subpop_mask(subpop: Any, data: pd.DataFrame | None, n_rows: int) -> np.ndarray:
+def _subpop_mask(subpop: Any, data: Columns | None, n_rows: int) -> np.ndarray:
     """True for the rows of the data inside the subpopulation."""
     label = subpop if isinstance(subpop, str) else "subpop"
     series = _series(subpop, "subpop", data, n_rows, "give every row True or False")
