@@ -24,6 +24,7 @@ from .exceptions import (
     ConvergenceWarning,
     DataError,
     FormulaError,
+    FrequencyWeightsWarning,
     LevelError,
     MissingDataWarning,
     MNLogitError,
@@ -34,6 +35,7 @@ from .exceptions import (
 if TYPE_CHECKING:  # the names below, for type checkers and editors
     from . import datasets, nn
     from .api import fit
+    from .inference.survey import SurveyDesign
     from .inference.wald import lr_test
     from .io import load
     from .model import MNLogit
@@ -47,6 +49,7 @@ _LAZY: dict[str, tuple[str, str | None]] = {
     "fit": (".api", "fit"),
     "MNLogit": (".model", "MNLogit"),
     "MNLogitResults": (".results", "MNLogitResults"),
+    "SurveyDesign": (".inference.survey", "SurveyDesign"),
     "compare": (".report.compare", "compare"),
     "lr_test": (".inference.wald", "lr_test"),
     "load": (".io", "load"),
@@ -60,6 +63,7 @@ __all__ = [
     "ConvergenceWarning",
     "DataError",
     "FormulaError",
+    "FrequencyWeightsWarning",
     "LevelError",
     "MNLogit",
     "MNLogitError",
@@ -67,6 +71,7 @@ __all__ = [
     "MNLogitWarning",
     "MissingDataWarning",
     "PerfectSeparationWarning",
+    "SurveyDesign",
     "compare",
     "datasets",
     "fit",

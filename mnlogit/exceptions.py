@@ -46,3 +46,8 @@ class MissingDataWarning(MNLogitWarning):
 
 class AliasedColumnsWarning(MNLogitWarning):
     """Aliased design columns were dropped from the fit."""
+
+
+class FrequencyWeightsWarning(MNLogitWarning):
+    """Non-integer ``weights=`` were taken as frequency weights (counts of identical rows);
+    sampling weights belong in a :class:`~mnlogit.SurveyDesign`."""

@@ -11,8 +11,10 @@ import patsy
 
 from .core.estimate import FitOptions, estimate, start_values
 from .core.penalty import Penalty
-from .design import MissingPolicy, frame_from_arrays, frame_from_formula
+from .design import Columns, MissingPolicy, ModelFrame, frame_from_arrays, frame_from_formula
+from .exceptions import MNLogitError
 from .inference.covariance import Correction, CovType, cov_options
+from .inference.survey import SurveyDesign, SurveyRows, survey_rows, warn_if_sampling_weights
 from .results import MNLogitResults
 
 
@@ -25,8 +27,13 @@ class MNLogit:
     exog : design matrix (DataFrame or 2-D array), used as given: add a constant
         column yourself, or use :meth:`from_formula`.
     reference : the baseline outcome; default the first level.
-    weights : frequency weights (array-like).
+    weights : frequency weights (array-like); sampling weights go in ``design``.
     missing : ``"drop"`` rows with missing values (reported) or ``"raise"``.
+    design : a :class:`~mnlogit.SurveyDesign` (sampling weights, strata, PSUs, fpc)
+        for design-based (linearised) inference; its columns are arrays, or names of
+        ``exog`` when it is a DataFrame.
+    subpop : with ``design``, the subpopulation (domain) to fit: one True/False per
+        row (or a column name); the rest of the design still counts in the variance.
 
     Examples
     --------
@@ -46,10 +53,19 @@ class MNLogit:
         reference: Hashable | None = None,
         weights: Any = None,
         missing: MissingPolicy = "drop",
+        design: SurveyDesign | None = None,
+        subpop: Any = None,
     ) -> None:
-        self.frame = frame_from_arrays(endog, exog, reference, weights, missing)
-        # Kept to resolve cluster groups given as a column name.
+        # Kept to resolve cluster groups and design columns given as column names.
         self.data = exog if isinstance(exog, pd.DataFrame) else None
+        self.frame, self.survey = _model_rows(
+            lambda w: frame_from_arrays(endog, exog, reference, w, missing),
+            weights,
+            design,
+            subpop,
+            self.data,
+            len(exog) if hasattr(exog, "__len__") else 0,
+        )
 
     @classmethod
     def from_formula(
@@ -60,8 +76,11 @@ class MNLogit:
         weights: str | Sequence[float] | np.ndarray | pd.Series | None = None,
         missing: MissingPolicy = "drop",
         eval_env: int | patsy.EvalEnvironment = 0,
+        design: SurveyDesign | None = None,
+        subpop: Any = None,
     ) -> MNLogit:
-        """Model from a patsy formula over a DataFrame.
+        """Model from a patsy formula over a DataFrame (``design`` and ``subpop``:
+        see :func:`mnlogit.fit`).
 
         Examples
         --------
@@ -73,8 +92,15 @@ class MNLogit:
         if isinstance(eval_env, int):
             eval_env = patsy.EvalEnvironment.capture(eval_env + 1)
         model = cls.__new__(cls)
-        model.frame = frame_from_formula(formula, data, reference, weights, missing, eval_env)
         model.data = data
+        model.frame, model.survey = _model_rows(
+            lambda w: frame_from_formula(formula, data, reference, w, missing, eval_env),
+            weights,
+            design,
+            subpop,
+            data,
+            0,
+        )
         return model
 
     def fit(
@@ -87,7 +113,7 @@ class MNLogit:
         penalty: Penalty = None,
         drop_aliased: bool = False,
         detect_separation: bool = True,
-        cov_type: CovType = "nonrobust",
+        cov_type: CovType | None = None,
         groups: Any = None,
         correction: Correction = "statsmodels",
     ) -> MNLogitResults:
@@ -109,8 +135,10 @@ class MNLogit:
         detect_separation : when the fit looks divergent (no convergence, or some
             coefficient moving a linear predictor by more than 15), check for complete
             or quasi-complete separation by linear programming.
-        cov_type : ``"nonrobust"`` (inverse information), ``"HC0"``, ``"HC1"`` or
-            ``"cluster"`` (sandwich estimators; see :mod:`mnlogit.inference.covariance`).
+        cov_type : ``"nonrobust"`` (inverse information, the default), ``"HC0"``,
+            ``"HC1"`` or ``"cluster"`` (sandwich estimators; see
+            :mod:`mnlogit.inference.covariance`). A model with a survey design gets
+            ``"linearized"`` (:mod:`mnlogit.inference.survey`) and takes no other.
         groups : clusters for ``cov_type="cluster"``: a column name of the data or
             one label per row of the data.
         correction : small-sample factor of ``HC1`` and ``cluster``: ``"statsmodels"``
@@ -129,10 +157,20 @@ class MNLogit:
             maxiter, gtol, ftol, start_params, callback, penalty, drop_aliased, detect_separation
         )
         kind, _ = options.penalty_kind
-        cov_kwds = cov_options(cov_type, groups, self.data, self.frame, correction, penalty=kind)
+        survey: SurveyRows | None = getattr(self, "survey", None)
+        cov_name: str = "nonrobust" if cov_type is None else cov_type
+        if survey is None:
+            cov_kwds = cov_options(
+                cov_name, groups, self.data, self.frame, correction, penalty=kind
+            )
+        else:
+            _check_survey_options(cov_type, groups, kind)
         fitted = estimate(self.frame, options)
+        if survey is not None:
+            cov_name = "linearized"
+            cov_kwds = survey.cov_kwds(fitted.frame, fitted.result.theta)
         results = MNLogitResults(
-            fitted.frame, fitted.result, cov_type, cov_kwds, fitted.penalty, fitted.separation
+            fitted.frame, fitted.result, cov_name, cov_kwds, fitted.penalty, fitted.separation
         )
         results.model = self
         return results
@@ -148,3 +186,51 @@ class MNLogit:
         array([[1.0986]])
         """
         return start_values(self.frame)
+
+
+def _model_rows(
+    build: Callable[[Any], ModelFrame],
+    weights: Any,
+    design: SurveyDesign | None,
+    subpop: Any,
+    data: Any,
+    n_rows: int,
+) -> tuple[ModelFrame, SurveyRows | None]:
+    """The model frame (``build(weights)``) and, with a design, the design rows it uses.
+
+    ``data`` is the data frame design columns are named in (None for arrays only, then
+    the design has ``n_rows`` rows)."""
+    if design is None:
+        if subpop is not None:
+            raise MNLogitError(
+                "subpop= needs a survey design: pass design=mnlogit.SurveyDesign(...)"
+            )
+        frame = build(weights)
+        warn_if_sampling_weights(frame.weights, stacklevel=4)
+        return frame, None
+    if not isinstance(design, SurveyDesign):
+        raise MNLogitError(f"design must be a mnlogit.SurveyDesign, got {type(design).__name__}")
+    if weights is not None:
+        raise MNLogitError(
+            "weights= are frequency weights and cannot be combined with a survey design: "
+            "pass the sampling weights as SurveyDesign(weights=...)"
+        )
+    columns = None if data is None else Columns(data)
+    layout = design.layout(columns, n_rows if columns is None else columns.n_rows)
+    return survey_rows(build(layout.weights), layout, subpop, columns)
+
+
+def _check_survey_options(cov_type: str | None, groups: Any, penalty: str) -> None:
+    """A survey design fixes the covariance and needs the plain weighted MLE."""
+    if cov_type is not None or groups is not None:
+        given = f"cov_type={cov_type!r}" if cov_type is not None else "groups="
+        raise MNLogitError(
+            f"{given} cannot be combined with a survey design, whose covariance is the "
+            "linearized one it implies (clusters are its PSUs); fit without design= for "
+            "model-based or robust covariances"
+        )
+    if penalty != "none":
+        raise MNLogitError(
+            f"penalized fits ({penalty!r}) are not available with a survey design: the "
+            "linearized covariance needs the scores of the weighted likelihood itself"
+        )

@@ -19,7 +19,7 @@ from .core.newton import NewtonResult
 from .core.params import unvec
 from .core.separation import Separation
 from .design import ModelFrame
-from .exceptions import DataError, MissingDataWarning
+from .exceptions import DataError, MissingDataWarning, MNLogitError
 from .inference.covariance import (
     Correction,
     check_correction,
@@ -27,7 +27,11 @@ from .inference.covariance import (
     cov_options,
     covariance,
 )
-from .inference.distributions import chi2_pvalue, normal_quantile, two_sided_pvalues
+from .inference.distributions import (
+    chi2_pvalue,
+    critical_value,
+    two_sided_pvalues,
+)
 from .model_file import encode, write
 from .report import etable
 
@@ -121,13 +125,62 @@ class MNLogitResults:
 
     @property
     def nobs(self) -> float:
-        """Number of observations (the sum of frequency weights when weighted)."""
+        """Number of observations: the sum of frequency weights when weighted; under a
+        survey design the number of rows fitted (weights there are sampling weights)."""
+        if self.is_survey:
+            return float(self.model_frame.X.shape[0])
         return self.model_frame.nobs
 
     @property
     def n_dropped(self) -> int:
         """Rows of the data left out because of missing values."""
         return self.model_frame.n_dropped
+
+    # -- survey design ---------------------------------------------------------------
+    @property
+    def is_survey(self) -> bool:
+        """True for a fit under a survey design (``fit(..., design=SurveyDesign(...))``)."""
+        return self.cov_type == "linearized"
+
+    def _survey_fact(self, key: str) -> Any:
+        return self.cov_kwds.get(key) if self.is_survey else None
+
+    @property
+    def design_df(self) -> int | None:
+        """Design degrees of freedom (PSUs minus strata with rows in the fit) of a survey
+        fit, used for its t tests, intervals and F tests; None without a design."""
+        return self._survey_fact("design_df")
+
+    @property
+    def n_strata(self) -> int | None:
+        """Number of strata of the survey design; None without a design."""
+        return self._survey_fact("n_strata")
+
+    @property
+    def n_psu(self) -> int | None:
+        """Number of primary sampling units of the survey design; None without a design."""
+        return self._survey_fact("n_psu")
+
+    @property
+    def population_size(self) -> float | None:
+        """Estimated population size, the sum of the sampling weights over the design's
+        rows; None without a design."""
+        return self._survey_fact("population_size")
+
+    @property
+    def subpop_size(self) -> float | None:
+        """Estimated size of the subpopulation fitted (sum of its weights) when the fit
+        uses part of the design (``subpop=`` or rows with missing values); else None."""
+        return self._survey_fact("subpop_size")
+
+    def _no_likelihood_inference(self, what: str) -> None:
+        if self.is_survey:
+            raise MNLogitError(
+                f"{what} is not available under a survey design: the weighted "
+                "log-likelihood is a pseudo-likelihood, so likelihood-ratio statistics are "
+                "not chi-squared and information criteria have no meaning; use wald_test "
+                "(design-adjusted F tests) instead"
+            )
 
     # -- estimation ---------------------------------------------------------------
     @property
@@ -206,8 +259,10 @@ class MNLogitResults:
 
     @property
     def pvalues(self) -> pd.DataFrame:
-        """Two-sided p-values of the Wald z tests, shaped like ``params``."""
-        return self._wide(two_sided_pvalues(self.theta / np.sqrt(np.diag(self.vcov))))
+        """Two-sided p-values of the Wald z tests (t tests with ``design_df`` degrees of
+        freedom under a survey design), shaped like ``params``."""
+        z = self.theta / np.sqrt(np.diag(self.vcov))
+        return self._wide(two_sided_pvalues(z, self.design_df))
 
     def cov_params(self) -> pd.DataFrame:
         """Covariance of the estimates, labelled by (outcome, term) in outcome-major order.
@@ -222,7 +277,8 @@ class MNLogitResults:
         return pd.DataFrame(self.vcov, index=self._long_index, columns=self._long_index)
 
     def conf_int(self, alpha: float = 0.05) -> pd.DataFrame:
-        """Wald confidence intervals, one row per (outcome, term).
+        """Wald confidence intervals, one row per (outcome, term) (Student t with the
+        design degrees of freedom under a survey design).
 
         Examples
         --------
@@ -231,7 +287,7 @@ class MNLogitResults:
         >>> list(res.conf_int(0.1).columns)
         ['lower', 'upper']
         """
-        half = normal_quantile(alpha) * np.sqrt(np.diag(self.vcov))
+        half = critical_value(alpha, self.design_df) * np.sqrt(np.diag(self.vcov))
         return pd.DataFrame(
             {"lower": self.theta - half, "upper": self.theta + half}, index=self._long_index
         )
@@ -270,7 +326,7 @@ class MNLogitResults:
         """
         se = np.sqrt(np.diag(self.vcov))
         z = self.theta / se
-        half = normal_quantile(alpha) * se
+        half = critical_value(alpha, self.design_df) * se
         low, high = self.theta - half, self.theta + half
         table = pd.DataFrame(
             {
@@ -279,7 +335,7 @@ class MNLogitResults:
                 "estimate": self.theta,
                 "std_error": se,
                 "statistic": z,
-                "p_value": two_sided_pvalues(z),
+                "p_value": two_sided_pvalues(z, self.design_df),
                 "conf_low": low,
                 "conf_high": high,
                 "odds_ratio": _exp(self.theta),
@@ -333,7 +389,9 @@ class MNLogitResults:
 
     @property
     def llr(self) -> float:
-        """Likelihood-ratio chi-squared statistic against the intercept-only model."""
+        """Likelihood-ratio chi-squared statistic against the intercept-only model
+        (not under a survey design)."""
+        self._no_likelihood_inference("the likelihood-ratio test")
         return 2.0 * (self.llf - self.llnull)
 
     @property
@@ -353,12 +411,15 @@ class MNLogitResults:
 
     @property
     def aic(self) -> float:
-        """Akaike information criterion, -2 llf + 2 k (J - 1)."""
+        """Akaike information criterion, -2 llf + 2 k (J - 1) (not under a survey design)."""
+        self._no_likelihood_inference("AIC")
         return -2.0 * self.llf + 2.0 * self.n_params
 
     @property
     def bic(self) -> float:
-        """Bayesian information criterion, -2 llf + log(nobs) k (J - 1)."""
+        """Bayesian information criterion, -2 llf + log(nobs) k (J - 1) (not under a
+        survey design)."""
+        self._no_likelihood_inference("BIC")
         return -2.0 * self.llf + np.log(self.nobs) * self.n_params
 
     def fit_statistics(self) -> dict[str, Any]:
@@ -372,6 +433,7 @@ class MNLogitResults:
         150.0
         """
         frame = self.model_frame
+        likelihood = not self.is_survey  # no LR test or information criteria otherwise
         return {
             "outcome": self.outcome_name,
             "reference": self.reference,
@@ -383,12 +445,12 @@ class MNLogitResults:
             "dropped_levels": frame.outcome.dropped_levels,
             "llf": self.llf,
             "llnull": self.llnull,
-            "llr": self.llr,
+            "llr": self.llr if likelihood else None,
             "llr_df": self.df_model,
-            "llr_pvalue": self.llr_pvalue,
-            "prsquared": self.prsquared,
-            "aic": self.aic,
-            "bic": self.bic,
+            "llr_pvalue": self.llr_pvalue if likelihood else None,
+            "prsquared": self.prsquared if likelihood else None,
+            "aic": self.aic if likelihood else None,
+            "bic": self.bic if likelihood else None,
             "converged": self.converged,
             "iterations": self.iterations,
             "cov_type": self.cov_type,
@@ -403,7 +465,21 @@ class MNLogitResults:
             "separation": (
                 self.separation.describe(self.reference) if self.separation.separated else ""
             ),
+            "survey": self._survey_statistics() if self.is_survey else None,
         }
+
+    def _survey_statistics(self) -> dict[str, Any]:
+        """The design facts of a survey fit and its model F test (all slopes zero)."""
+        facts = {k: v for k, v in self.cov_kwds.items() if k != "meat"}
+        constant = self.model_frame.constant_column
+        slopes = [name for j, name in enumerate(self.exog_names) if j != constant]
+        facts["model_test"] = None
+        if slopes and np.isfinite(self.vcov).all():
+            try:
+                facts["model_test"] = self.wald_test(slopes)
+            except MNLogitError:  # more slopes than design degrees of freedom
+                pass
+        return facts
 
     def summary(
         self,
@@ -554,6 +630,11 @@ class MNLogitResults:
         >>> res.with_cov_type("HC0").cov_type, res.cov_type
         ('HC0', 'nonrobust')
         """
+        if self.is_survey or cov_type == "linearized":
+            raise MNLogitError(
+                "a survey fit's covariance is the linearized one its design implies; refit "
+                "without design= for model-based or robust covariances"
+            )
         model = getattr(self, "model", None)
         if cov_type == "cluster" and groups is None and "groups" in self.cov_kwds:
             check_correction(correction)

@@ -14,6 +14,9 @@
   clusters, times ``G / (G - 1) · (N - 1) / (N - p)`` (``correction="statsmodels"``,
   statsmodels' default for ``cov_type="cluster"``), ``G / (G - 1)``
   (``correction="stata"``, Stata's ``vce(cluster)``) or nothing (``None``).
+- ``linearized``: ``A B A`` with ``B`` the design-based covariance of the score total
+  under a survey design (:mod:`mnlogit.inference.survey`), computed once at fit time
+  and passed as ``cov_kwds["meat"]``; only a fit with ``design=`` has it.
 
 Frequency weights: a row of weight ``w`` counts as ``w`` identical observations
 (in the same cluster), so its score enters the HC sums as ``w s s'`` and the
@@ -28,14 +31,13 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-from scipy import sparse
 
 from ..exceptions import DataError, MNLogitError
 from .distributions import inverse_information
-from .scores import score_blocks
+from .scores import group_totals, score_blocks
 
-CovType = Literal["nonrobust", "HC0", "HC1", "cluster"]
-COV_TYPES: tuple[str, ...] = ("nonrobust", "HC0", "HC1", "cluster")
+CovType = Literal["nonrobust", "HC0", "HC1", "cluster", "linearized"]
+COV_TYPES: tuple[str, ...] = ("nonrobust", "HC0", "HC1", "cluster", "linearized")
 Correction = Literal["statsmodels", "stata"] | None
 CORRECTIONS: tuple[str | None, ...] = ("statsmodels", "stata", None)
 # The small-sample factor of each (cov_type, correction), as the reports name it.
@@ -57,7 +59,7 @@ def check_cov_type(cov_type: str, cov_kwds: dict[str, Any] | None = None) -> Non
     Traceback (most recent call last):
     ...
     mnlogit.exceptions.MNLogitError: cov_type must be one of 'nonrobust', 'HC0', 'HC1', \
-'cluster', got 'robust'
+'cluster', 'linearized', got 'robust'
     """
     if cov_type not in COV_TYPES:
         raise MNLogitError(
@@ -65,6 +67,11 @@ def check_cov_type(cov_type: str, cov_kwds: dict[str, Any] | None = None) -> Non
         )
     if cov_type == "cluster" and (cov_kwds or {}).get("groups") is None:
         raise MNLogitError("cov_type='cluster' needs groups= (a column name or one label per row)")
+    if cov_type == "linearized" and (cov_kwds or {}).get("meat") is None:
+        raise MNLogitError(
+            "cov_type='linearized' is the covariance of a survey design: pass "
+            "design=mnlogit.SurveyDesign(...) to fit instead"
+        )
 
 
 def covariance(
@@ -75,11 +82,12 @@ def covariance(
     Parameters
     ----------
     hessian : Hessian of the log-likelihood at the estimates.
-    cov_type : ``"nonrobust"``, ``"HC0"``, ``"HC1"`` or ``"cluster"``.
+    cov_type : ``"nonrobust"``, ``"HC0"``, ``"HC1"``, ``"cluster"`` or ``"linearized"``.
     results : the fitted results (robust types read its rows and estimates).
     **cov_kwds : ``groups`` (cluster codes aligned with the rows used) and
         ``correction`` (the small-sample factor: ``"statsmodels"``, the default,
-        ``"stata"`` or None; see :func:`small_sample_factor`).
+        ``"stata"`` or None; see :func:`small_sample_factor`); ``meat`` (the
+        survey design's score covariance, for ``"linearized"``).
 
     Examples
     --------
@@ -92,6 +100,9 @@ def covariance(
     bread = inverse_information(hessian)
     if cov_type == "nonrobust":
         return bread
+    if cov_type == "linearized":
+        cov = bread @ np.asarray(cov_kwds["meat"], dtype=np.float64) @ bread
+        return (cov + cov.T) / 2.0
     _check_penalty(cov_type, results.penalty[0])
     frame = results.model_frame
     n_params = bread.shape[0]
@@ -214,12 +225,7 @@ def outer_product_sum(
         for _, scores, w in blocks:
             meat += scores.T @ (scores * w[:, None])
         return meat
-    n_groups = int(groups.max()) + 1
-    totals = np.zeros((n_groups, n_params))
-    for rows, scores, w in blocks:
-        g = groups[rows]
-        summing = sparse.csr_matrix((w, (g, np.arange(g.size))), shape=(n_groups, g.size))
-        totals += summing @ scores
+    totals = group_totals(blocks, n_params, groups, int(groups.max()) + 1)
     return totals.T @ totals
 
 

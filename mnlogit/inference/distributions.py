@@ -42,16 +42,34 @@ def normal_quantile(alpha: float) -> float:
     return float(stats.norm.isf(alpha / 2.0))
 
 
-def two_sided_pvalues(z: np.ndarray) -> np.ndarray:
-    """P(|Z| > |z|) for a standard normal Z, accurate far into the tails.
+def critical_value(alpha: float, df: float | None = None) -> float:
+    """Two-sided critical value: Student t with ``df`` degrees of freedom (survey
+    designs: the design df), the standard normal when ``df`` is None.
+
+    Examples
+    --------
+    >>> round(critical_value(0.05, df=16), 4), round(critical_value(0.05), 4)
+    (2.1199, 1.96)
+    """
+    z = normal_quantile(alpha)  # validates alpha
+    return z if df is None else float(stats.t.isf(alpha / 2.0, df))
+
+
+def two_sided_pvalues(z: np.ndarray, df: float | None = None) -> np.ndarray:
+    """P(|Z| > |z|) for a standard normal Z (or Student t with ``df`` degrees of
+    freedom), accurate far into the tails.
 
     Examples
     --------
     >>> import numpy as np
     >>> two_sided_pvalues(np.array([1.959964])).round(4)
     array([0.05])
+    >>> two_sided_pvalues(np.array([2.119905]), df=16).round(4)
+    array([0.05])
     """
-    return 2.0 * stats.norm.sf(np.abs(z))
+    if df is None:
+        return 2.0 * stats.norm.sf(np.abs(z))
+    return 2.0 * stats.t.sf(np.abs(z), df)
 
 
 def chi2_pvalue(statistic: float, df: float) -> float:

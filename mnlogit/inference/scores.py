@@ -9,9 +9,10 @@ produced one row block at a time and never held for all rows at once.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 import numpy as np
+from scipy import sparse
 
 from ..core.likelihood import model_probabilities
 from ..core.params import unvec
@@ -72,3 +73,53 @@ def score_blocks(
         rows = slice(start, min(X.shape[0], start + step))
         w = np.ones(rows.stop - start) if weights is None else weights[rows]
         yield rows, score_rows(X[rows], y[rows], coef), w
+
+
+def score_totals(
+    X: np.ndarray,
+    y: np.ndarray,
+    weights: np.ndarray | None,
+    theta: np.ndarray,
+    groups: np.ndarray,
+    n_groups: int,
+) -> np.ndarray:
+    """Weighted score totals per group, ``u_g = Σ_{i in g} w_i s_i`` (n_groups, k*m).
+
+    ``groups`` holds an integer code 0..n_groups-1 per row; a group without rows
+    gets a zero total (a survey PSU outside the estimation domain).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> score_totals(np.ones((3, 1)), np.array([0, 1, 1]), None, np.zeros(1),
+    ...              np.array([0, 0, 2]), 3)
+    array([[0. ],
+           [0. ],
+           [0.5]])
+    """
+    return group_totals(score_blocks(X, y, weights, theta), theta.size, groups, n_groups)
+
+
+def group_totals(
+    blocks: Iterable[tuple[slice, np.ndarray, np.ndarray]],
+    n_params: int,
+    groups: np.ndarray,
+    n_groups: int,
+) -> np.ndarray:
+    """Σ_{i in g} w_i s_i per group over row blocks of (rows, scores, weights) -- the
+    blocks of :func:`score_blocks` or any per-row scores laid out the same way.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> block = (slice(0, 2), np.array([[1.0], [2.0]]), np.ones(2))
+    >>> group_totals([block], 1, np.array([1, 1]), 2)
+    array([[0.],
+           [3.]])
+    """
+    totals = np.zeros((n_groups, n_params))
+    for rows, scores, w in blocks:
+        g = groups[rows]
+        summing = sparse.csr_matrix((w, (g, np.arange(g.size))), shape=(n_groups, g.size))
+        totals += summing @ scores
+    return totals

@@ -3,7 +3,9 @@
 A restriction is ``R θ = q`` on the outcome-major coefficient vector θ (see
 :mod:`mnlogit.core.params`). The Wald statistic ``(Rθ - q)' (R V R')^-1 (Rθ - q)`` uses
 the fit's covariance ``V`` (so robust or cluster covariances carry over) and is
-referred to a chi-squared distribution with ``rank(R)`` degrees of freedom.
+referred to a chi-squared distribution with ``rank(R)`` degrees of freedom. Under a
+survey design it becomes Stata's design-adjusted F statistic
+(:func:`mnlogit.inference.survey.adjusted_wald_f`), and likelihood-ratio tests are refused.
 """
 
 from __future__ import annotations
@@ -14,9 +16,11 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
 from ..exceptions import DataError, MNLogitError
 from .distributions import chi2_pvalue
+from .survey import adjusted_wald_f
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,39 @@ class TestResult:
         return (
             f"<{self.test} test: chi2({self.df}) = {self.statistic:.4f}, "
             f"p = {self.pvalue:.4g}; H0: {self.hypothesis}{robust}>"
+        )
+
+
+@dataclass(frozen=True)
+class FTestResult:
+    """A design-adjusted Wald F test (survey fits): F, its degrees of freedom, p-value
+    and the unadjusted Wald chi-squared it came from.
+
+    Examples
+    --------
+    >>> FTestResult("Wald", 4.6875, 2, 15.0, "x = 0", chi2=10.0)
+    <Wald test: F(2, 15) = 4.6875, p = 0.02622; H0: x = 0 [design-adjusted]>
+    """
+
+    __test__ = False  # not a pytest test class
+
+    test: str
+    statistic: float
+    df: int
+    df_denom: float
+    hypothesis: str
+    cov_type: str = "linearized"
+    chi2: float = float("nan")
+
+    @property
+    def pvalue(self) -> float:
+        """Upper-tail F probability of the statistic."""
+        return float(stats.f.sf(self.statistic, self.df, self.df_denom))
+
+    def __repr__(self) -> str:
+        return (
+            f"<{self.test} test: F({self.df}, {self.df_denom:g}) = {self.statistic:.4f}, "
+            f"p = {self.pvalue:.4g}; H0: {self.hypothesis} [design-adjusted]>"
         )
 
 
@@ -169,8 +206,11 @@ def wald_test(
     outcomes: Sequence[Any] | None = None,
     equal: bool = False,
     value: np.ndarray | float = 0.0,
-) -> TestResult:
+) -> TestResult | FTestResult:
     """Joint Wald test of linear restrictions on the coefficients.
+
+    Under a survey design the result is the design-adjusted F test
+    (:class:`FTestResult`, Stata's ``test`` after ``svy``).
 
     Parameters
     ----------
@@ -209,6 +249,10 @@ def wald_test(
     rank = int(np.linalg.matrix_rank(R))
     # pinv handles redundant restrictions; with full rank it equals the inverse.
     statistic = float(diff @ np.linalg.pinv(middle, hermitian=True) @ diff)
+    design_df = getattr(results, "design_df", None)
+    if design_df is not None:
+        f_value, df_num, df_denom = adjusted_wald_f(statistic, rank, design_df)
+        return FTestResult("Wald", f_value, df_num, df_denom, words, chi2=statistic)
     return TestResult("Wald", statistic, rank, words, results.cov_type)
 
 
@@ -216,7 +260,8 @@ def anova(results: Any) -> pd.DataFrame:
     """Per-term joint Wald tests (each term zero in every equation), like ``car::Anova``.
 
     Formula fits test each formula term (all its design columns); array fits test
-    each design column. The intercept is left out.
+    each design column. The intercept is left out. Under a survey design the columns
+    are ``df, df_denom, F, p_value`` (design-adjusted F tests).
 
     Examples
     --------
@@ -233,14 +278,21 @@ def anova(results: Any) -> pd.DataFrame:
         terms = [n for i, n in enumerate(results.exog_names) if i != constant]
     if not np.isfinite(np.asarray(results.vcov)).all():
         raise MNLogitError(f"no Wald tests of the terms: {_no_covariance_reason(results)}")
-    rows = []
+    rows: list[tuple] = []
     for term in terms:
         try:
             test = wald_test(results, term)
         except MNLogitError:  # a term whose columns were all aliased
             continue
-        rows.append((term, test.df, test.statistic, test.pvalue))
-    table = pd.DataFrame(rows, columns=["term", "df", "chi2", "p_value"]).set_index("term")
+        if isinstance(test, FTestResult):
+            rows.append((term, test.df, test.df_denom, test.statistic, test.pvalue))
+        else:
+            rows.append((term, test.df, test.statistic, test.pvalue))
+    survey = getattr(results, "design_df", None) is not None
+    columns = (
+        ["term", "df", "df_denom", "F", "p_value"] if survey else ["term", "df", "chi2", "p_value"]
+    )
+    table = pd.DataFrame(rows, columns=columns).set_index("term")
     table.attrs["cov_type"] = results.cov_type
     return table
 
@@ -280,6 +332,13 @@ def lr_test(restricted: Any, full: Any) -> TestResult:
     for label, res in (("restricted", restricted), ("full", full)):
         if res.penalty[0] != "none":
             raise MNLogitError(f"the {label} model is penalised; LR tests need ML fits")
+        if getattr(res, "design_df", None) is not None:
+            raise MNLogitError(
+                f"the {label} model is fitted under a survey design, where the weighted "
+                "log-likelihood is a pseudo-likelihood and its LR statistic is not "
+                "chi-squared; test the extra terms with full.wald_test(...) (a "
+                "design-adjusted F test)"
+            )
     df = full.n_params - restricted.n_params
     if df <= 0:
         raise MNLogitError(

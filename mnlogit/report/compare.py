@@ -29,20 +29,36 @@ STAR_LEVELS = (0.05, 0.01, 0.001)
 
 # Fit statistics a comparison can show: name (a key of ``fit_statistics()``) ->
 # (row label, cell of one model's statistics).
+def _number(key: str, spec: str, likelihood: bool = False) -> Callable[[dict[str, Any]], str]:
+    """A cell formatting one statistic; blank when missing (a survey fit has no
+    likelihood-based statistics, and its log pseudo-likelihood is not shown)."""
+
+    def cell(stats: dict[str, Any]) -> str:
+        value = stats[key]
+        if value is None or (likelihood and stats.get("survey")):
+            return ""
+        return format(value, spec)
+
+    return cell
+
+
 FIT_STATISTICS: dict[str, tuple[str, Callable[[dict[str, Any]], str]]] = {
     "nobs": ("Observations", lambda s: fmt_stat(s["nobs"])),
-    "llf": ("Log-likelihood", lambda s: f"{s['llf']:.3f}"),
-    "llnull": ("Null log-likelihood", lambda s: f"{s['llnull']:.3f}"),
-    "llr": ("LR chi2", lambda s: f"{s['llr']:.3f}"),
-    "llr_df": ("LR df", lambda s: str(s["llr_df"])),
-    "llr_pvalue": ("Prob > chi2", lambda s: fmt_pvalue(s["llr_pvalue"])),
-    "prsquared": ("Pseudo R2 (McFadden)", lambda s: f"{s['prsquared']:.4f}"),
-    "aic": ("AIC", lambda s: f"{s['aic']:.2f}"),
-    "bic": ("BIC", lambda s: f"{s['bic']:.2f}"),
+    "llf": ("Log-likelihood", _number("llf", ".3f", likelihood=True)),
+    "llnull": ("Null log-likelihood", _number("llnull", ".3f", likelihood=True)),
+    "llr": ("LR chi2", _number("llr", ".3f", likelihood=True)),
+    "llr_df": ("LR df", _number("llr_df", "d", likelihood=True)),
+    "llr_pvalue": (
+        "Prob > chi2",
+        lambda s: "" if s["llr_pvalue"] is None or s.get("survey") else fmt_pvalue(s["llr_pvalue"]),
+    ),
+    "prsquared": ("Pseudo R2 (McFadden)", _number("prsquared", ".4f")),
+    "aic": ("AIC", _number("aic", ".2f")),
+    "bic": ("BIC", _number("bic", ".2f")),
     "cov_type": ("Covariance", cov_label),
     "n_clusters": ("Clusters", lambda s: "" if s["n_clusters"] is None else str(s["n_clusters"])),
     "cluster_var": ("Cluster variable", lambda s: s["cluster_var"] or ""),
-    "cov_correction": ("Small-sample factor", lambda s: s["cov_correction"]),
+    "cov_correction": ("Small-sample factor", lambda s: s["cov_correction"] or ""),
     "method": ("Method", lambda s: s["method"]),
     "converged": ("Converged", lambda s: "yes" if s["converged"] else "NO"),
     "iterations": ("Iterations", lambda s: str(s["iterations"])),

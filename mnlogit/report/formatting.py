@@ -50,3 +50,17 @@ def fmt_stat(value: float) -> str:
     if float(value).is_integer() and abs(value) < 1e12:
         return f"{int(value)}"
     return f"{value:.3f}"
+
+
+def fmt_count(value: float) -> str:
+    """A count or population size with thousands separators, rounded to a whole
+    number (Stata's survey header).
+
+    Examples
+    --------
+    >>> fmt_count(255345910.137945), fmt_count(31)
+    ('255,345,910', '31')
+    """
+    if value is None or not math.isfinite(value):
+        return str(value)
+    return f"{value:,.0f}"

@@ -11,7 +11,7 @@ from typing import Any
 
 import pandas as pd
 
-from .formatting import fmt_number, fmt_pvalue, fmt_stat
+from .formatting import fmt_count, fmt_number, fmt_pvalue, fmt_stat
 from .terms import TermSelection
 
 
@@ -61,14 +61,16 @@ class Summary:
         tidy = tidy.assign(term=tidy["term"].map(dict(rows)))
         level = 100 * (1 - alpha)
         lo, hi = f"[{alpha / 2:.3g}", f"{1 - alpha / 2:.3g}]"
+        # Under a survey design the tests are t tests with the design df.
+        stat, prob = ("t", "P>|t|") if stats["survey"] else ("z", "P>|z|")
         if odds_ratios:
-            columns = ("RRR", "std err", "z", "P>|z|", lo, hi)
+            columns = ("RRR", "std err", stat, prob, lo, hi)
             estimate = tidy["odds_ratio"]
             # Stata's convention: the RRR's standard error by the delta method.
             std_error = tidy["odds_ratio"] * tidy["std_error"]
             low, high = tidy["odds_ratio_low"], tidy["odds_ratio_high"]
         else:
-            columns = ("coef", "std err", "z", "P>|z|", lo, hi)
+            columns = ("coef", "std err", stat, prob, lo, hi)
             estimate, std_error = tidy["estimate"], tidy["std_error"]
             low, high = tidy["conf_low"], tidy["conf_high"]
         blocks = []
@@ -89,9 +91,10 @@ class Summary:
                 )
             )
             blocks.append(CoefBlock(f"{stats['outcome']} = {outcome}", columns, cells))
+        survey = stats["survey"]
         return cls(
-            title="Multinomial logit regression results",
-            header=_header(stats),
+            title=("Survey: " if survey else "") + "Multinomial logit regression results",
+            header=_survey_header(stats) if survey else _header(stats),
             blocks=tuple(blocks),
             notes=_notes(stats, odds_ratios, level),
         )
@@ -166,6 +169,76 @@ def _header(stats: dict[str, Any]) -> tuple[tuple[str, str], ...]:
     return tuple(items)
 
 
+def _survey_header(stats: dict[str, Any]) -> tuple[tuple[str, str], ...]:
+    """Stata's ``svy`` header: the design on the left; observations, population size,
+    design df and the model F test on the right."""
+    survey = stats["survey"]
+    converged = "yes" if stats["converged"] else "NO"
+    left = [
+        ("Dependent variable", str(stats["outcome"])),
+        ("Reference outcome", str(stats["reference"])),
+        ("Number of strata", fmt_count(survey["n_strata"])),
+        ("Number of PSUs", fmt_count(survey["n_psu"])),
+        ("Variance type", "Linearized"),
+        ("Converged", f"{converged} ({stats['iterations']} iterations)"),
+    ]
+    right = [
+        ("Number of obs", fmt_count(survey["n_design_rows"])),
+        ("Population size", fmt_count(survey["population_size"])),
+    ]
+    if survey["subpop_nobs"] is not None:
+        if survey["subpop"] is not None:
+            left.append(("Subpopulation", str(survey["subpop"])))
+        else:
+            left.append(("Rows with missing values", fmt_count(stats["n_dropped"])))
+        right += [
+            ("Subpop. no. obs", fmt_count(survey["subpop_nobs"])),
+            ("Subpop. size", fmt_count(survey["subpop_size"])),
+        ]
+    right.append(("Design df", str(survey["design_df"])))
+    test = survey["model_test"]
+    if test is None:  # no slopes, or more of them than design degrees of freedom
+        right += [("F test of the slopes", "n/a"), ("Prob > F", "n/a")]
+    else:
+        right += [
+            (f"F({test.df}, {test.df_denom:g})", f"{test.statistic:.2f}"),
+            ("Prob > F", fmt_pvalue(test.pvalue)),
+        ]
+    # The text and HTML layouts put the first half of the items on the left.
+    return tuple(left + right)
+
+
+def _survey_notes(stats: dict[str, Any]) -> list[str]:
+    """The design in words, and what the fit did with lonely PSUs and missing rows."""
+    survey = stats["survey"]
+    names = survey["design_names"]
+    parts = [f"sampling weights {names['weights']}" if "weights" in names else "no weights"]
+    parts.append(f"strata {names['strata']}" if "strata" in names else "one stratum")
+    parts.append(f"PSUs {names['psu']}" if "psu" in names else "each row its own PSU")
+    parts.append(f"fpc {names['fpc']}" if "fpc" in names else "with replacement (no fpc)")
+    notes = [
+        "Survey design: " + ", ".join(parts) + ". Estimates by weighted (pseudo-) maximum "
+        "likelihood, standard errors by Taylor linearization; t tests and intervals with "
+        f"{survey['design_df']} design degrees of freedom."
+    ]
+    if survey["n_single_psu_strata"]:
+        notes.append(
+            f"{survey['n_single_psu_strata']} stratum(s) with a single PSU, treated as "
+            f"single_psu={survey['single_psu']!r}."
+        )
+    if survey["subpop"] is not None:
+        notes.append(
+            f"Subpopulation {survey['subpop']!r}: the rest of the design has zero scores "
+            "but still counts in the variance."
+        )
+    if stats["n_dropped"]:
+        notes.append(
+            f"{stats['n_dropped']} row(s) with missing values stay in the design outside the "
+            "estimation domain (as R's svyglm; Stata's svy drops them)."
+        )
+    return notes
+
+
 def cov_label(stats: dict[str, Any]) -> str:
     """The covariance type; ``cluster`` with the clustering variable and the number
     of clusters.
@@ -182,10 +255,13 @@ def cov_label(stats: dict[str, Any]) -> str:
 
 def _notes(stats: dict[str, Any], odds_ratios: bool, level: float) -> tuple[str, ...]:
     what = "relative-risk ratios exp(coef)" if odds_ratios else "log relative-risk ratios"
+    kind = "t" if stats["survey"] else "Wald"
     notes = [
         f"Coefficients are {what} of each outcome against the reference "
-        f"outcome {stats['reference']!r}; intervals are {level:g}% Wald intervals."
+        f"outcome {stats['reference']!r}; intervals are {level:g}% {kind} intervals."
     ]
+    if stats["survey"]:
+        notes += _survey_notes(stats)
     if stats["dropped_levels"]:
         dropped = ", ".join(map(repr, stats["dropped_levels"]))
         notes.append(f"Outcome level(s) {dropped} have no rows in the data used and were left out.")

@@ -20,6 +20,9 @@ from conftest import DATA_DIR, load_reference  # noqa: E402
 from test_agreement import fitted, ours_as_frame  # noqa: E402
 from test_r_agreement import REFERENCE as R_REFERENCE  # noqa: E402
 from test_r_agreement import fit_case  # noqa: E402
+from test_survey import CASES as SURVEY_CASES  # noqa: E402
+from test_survey import REFERENCE as SURVEY_REFERENCE  # noqa: E402
+from test_survey import fit_case as fit_survey_case  # noqa: E402
 
 import mnlogit  # noqa: E402
 
@@ -110,11 +113,24 @@ def robust_rows():
         )
 
 
+def survey_rows():
+    version = SURVEY_REFERENCE["software"]["survey"]
+    for name, case in SURVEY_CASES.items():
+        tidy = fit_survey_case(case).tidy()
+        yield (
+            f"R survey {version} (linearized)",
+            name,
+            max_rel(tidy["estimate"], case["coef"]),
+            max_rel(tidy["std_error"], case["se"]),
+            float("nan"),
+        )
+
+
 def main() -> None:
     warnings.simplefilter("ignore", mnlogit.PerfectSeparationWarning)
     print("| reference | data | coefficients | standard errors | log-likelihood |")
     print("| --- | --- | ---: | ---: | ---: |")
-    for label, name, params, se, llf in [*core_rows(), *r_rows(), *robust_rows()]:
+    for label, name, params, se, llf in [*core_rows(), *r_rows(), *robust_rows(), *survey_rows()]:
         cells = ["" if np.isnan(v) else f"{v:.1e}" for v in (params, se, llf)]
         print(f"| {label} | {name} | " + " | ".join(cells) + " |")
 

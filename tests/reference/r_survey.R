@@ -298,6 +298,21 @@ add(survey_case(
   "agecat", "white", "WTMEC2YR", nh_design, nh_spec,
   domain = list(r = nh$RIAGENDR == 2, python = "RIAGENDR == 2")))
 
+# d2. A domain that misses whole PSUs: women outside stratum 89 (no rows in either of its
+# PSUs), PSU 3 of stratum 86 (three PSUs, one empty) and PSU 1 of stratum 75 (two PSUs,
+# one empty). The empty PSUs enter their strata as zero totals (n_h stays 3 and 2), the
+# empty stratum adds nothing, and degf counts only PSUs and strata with domain rows.
+partial_domain <- nh$RIAGENDR == 2 & nh$SDMVSTRA != 89 &
+  !(nh$SDMVSTRA == 86 & nh$SDMVPSU == 3) & !(nh$SDMVSTRA == 75 & nh$SDMVPSU == 1)
+add(survey_case(
+  "nhanes_domain_partial",
+  "Domain of women without stratum 89, PSU 3 of stratum 86 and PSU 1 of stratum 75",
+  "tests/data/nhanes.csv", nh, race ~ agecat + HI_CHOL, "race ~ C(agecat) + HI_CHOL",
+  "agecat", "white", "WTMEC2YR", nh_design, nh_spec,
+  domain = list(r = partial_domain, python = paste(
+    "RIAGENDR == 2 and SDMVSTRA != 89 and not (SDMVSTRA == 86 and SDMVPSU == 3)",
+    "and not (SDMVSTRA == 75 and SDMVPSU == 1)"))))
+
 # e. A stratum with a single PSU: PSU 2 of stratum 89 dropped from the NHANES rows.
 lonely_rows <- !(nh$SDMVSTRA == 89 & nh$SDMVPSU == 2)
 for (opt in c("certainty", "adjust", "average")) {
