@@ -16,6 +16,7 @@ Examples
 from __future__ import annotations
 
 import importlib
+import logging
 from typing import TYPE_CHECKING, Any
 
 from .exceptions import (
@@ -43,6 +44,9 @@ if TYPE_CHECKING:  # the names below, for type checkers and editors
     from .results import MNLogitResults
 
 __version__ = "0.1.0"
+
+# The library logs to "mnlogit" and its children; the application decides what is shown.
+logging.getLogger(__name__).addHandler(logging.NullHandler())
 
 # public name -> (module, attribute; None for the module itself)
 _LAZY: dict[str, tuple[str, str | None]] = {

@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import argparse
+import json
+import math
 import os
 import sys
 from collections.abc import Sequence
+from typing import Any
 
+import numpy as np
 import pandas as pd
 
-from . import datasets
+from . import __version__, datasets
 from .api import fit
 from .exceptions import MNLogitError
+from .log import IterationReporter
+from .results import MNLogitResults
 
 SHIPPED = {
     "anes96": datasets.load_anes96,
@@ -20,6 +26,8 @@ SHIPPED = {
     "alligator_lakes": datasets.load_alligator_lakes,
 }
 DEMO_FORMULA = "party3 ~ age + C(educ) + income + selfLR"
+COV_TYPES = ("nonrobust", "HC0", "HC1", "cluster")
+OUTPUTS = ("text", "csv", "json", "latex")
 
 
 def _load(source: str) -> pd.DataFrame:
@@ -43,8 +51,26 @@ def _add_fit_command(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--reference", default=None, help="baseline outcome level")
     parser.add_argument("--weights", default=None, help="column of frequency weights")
+    parser.add_argument(
+        "--cov-type",
+        choices=COV_TYPES,
+        default=None,
+        help="covariance of the estimates (default: nonrobust; cluster with --cluster)",
+    )
+    parser.add_argument(
+        "--cluster", default=None, metavar="COLUMN", help="cluster-robust SEs by this column"
+    )
     parser.add_argument("--odds-ratios", action="store_true", help="show relative-risk ratios")
     parser.add_argument("--alpha", type=float, default=0.05, help="1 - confidence level")
+    parser.add_argument(
+        "--output",
+        choices=OUTPUTS,
+        default="text",
+        help="text summary, LaTeX summary, or the coefficient table as CSV or JSON",
+    )
+    parser.add_argument(
+        "--verbose", action="store_true", help="print each Newton iteration to stderr"
+    )
     parser.set_defaults(run=_run_fit)
 
 
@@ -53,9 +79,89 @@ def _run_fit(args: argparse.Namespace) -> int:
     reference = args.reference
     if reference is None and args.formula == DEMO_FORMULA and args.data == "anes96":
         reference = "Democrat"
-    res = fit(args.formula, data, reference=reference, weights=args.weights)
-    print(res.summary(alpha=args.alpha, odds_ratios=args.odds_ratios))
+    cov_type = args.cov_type or ("cluster" if args.cluster is not None else "nonrobust")
+    if (cov_type == "cluster") != (args.cluster is not None):
+        raise MNLogitError(
+            "cluster-robust standard errors need --cluster COLUMN (and no other --cov-type)"
+        )
+    res = fit(
+        args.formula,
+        data,
+        reference=reference,
+        weights=args.weights,
+        cov_type=cov_type,
+        groups=args.cluster,
+        callback=IterationReporter(args.verbose, label="mnlogit fit"),
+    )
+    print(render(res, args.output, alpha=args.alpha, odds_ratios=args.odds_ratios), end="")
     return 0
+
+
+def _plain(value: Any) -> Any:
+    """A JSON-ready copy of a fit statistic: numpy scalars as Python numbers, tuples as
+    lists, NaN and infinities as null (JSON has no such numbers)."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, (tuple, list)):
+        return [_plain(v) for v in value]
+    return value
+
+
+def render(
+    results: MNLogitResults, output: str, alpha: float = 0.05, odds_ratios: bool = False
+) -> str:
+    """The fitted model as the ``mnlogit fit --output`` formats print it.
+
+    Parameters
+    ----------
+    results : MNLogitResults
+        A fitted model.
+    output : {"text", "csv", "json", "latex"}
+        ``text`` and ``latex``: the regression summary; ``csv``: the coefficient
+        table :meth:`MNLogitResults.tidy` (one row per outcome and term); ``json``:
+        an object with the fit statistics (``"fit"``) and the same table
+        (``"coefficients"``, one object per row, missing values as null).
+    alpha : float, default 0.05
+        1 - confidence level of the intervals.
+    odds_ratios : bool, default False
+        Show relative-risk ratios in the text and LaTeX summaries (the CSV and JSON
+        tables always have both).
+
+    Returns
+    -------
+    str
+        The text, ending with a newline.
+
+    Examples
+    --------
+    >>> import json, mnlogit
+    >>> res = mnlogit.fit("Species ~ Sepal_Length", mnlogit.datasets.load_iris())
+    >>> print(render(res, "csv").splitlines()[0])
+    outcome,term,estimate,std_error,statistic,p_value,conf_low,conf_high,odds_ratio,...
+    >>> document = json.loads(render(res, "json"))
+    >>> document["fit"]["nobs"], document["coefficients"][0]["term"]
+    (150.0, 'Intercept')
+    """
+    if output not in OUTPUTS:
+        raise MNLogitError(f"output must be one of {', '.join(OUTPUTS)}, got {output!r}")
+    if output == "text":
+        return f"{results.summary(alpha=alpha, odds_ratios=odds_ratios)}\n"
+    if output == "latex":
+        return results.summary(alpha=alpha, odds_ratios=odds_ratios).as_latex().rstrip("\n") + "\n"
+    table = results.tidy(alpha=alpha)
+    if output == "csv":
+        return table.to_csv(index=False)
+    statistics = {name: _plain(value) for name, value in results.fit_statistics().items()}
+    statistics["alpha"] = alpha
+    coefficients = [
+        {name: _plain(value) for name, value in row.items()}
+        for row in table.to_dict(orient="records")
+    ]
+    return json.dumps({"fit": statistics, "coefficients": coefficients}, indent=2) + "\n"
 
 
 def _add_mnist_command(subparsers: argparse._SubParsersAction) -> None:
@@ -138,6 +244,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="mnlogit", description="Multinomial logistic regression by exact Newton MLE."
     )
+    parser.add_argument("--version", action="version", version=f"mnlogit {__version__}")
     subparsers = parser.add_subparsers(dest="command")
     _add_fit_command(subparsers)
     _add_mnist_command(subparsers)

@@ -17,16 +17,11 @@ import numpy as np
 import pandas as pd
 
 from .exceptions import DataError, MNLogitError
+from .optional import require
 
 
-def _pyplot():
-    try:
-        import matplotlib.pyplot as plt
-    except ImportError:  # pragma: no cover - depends on the environment
-        raise ImportError(
-            "plots need matplotlib: pip install 'mnlogit[plot]'"
-        ) from None
-    return plt
+def _pyplot() -> Any:
+    return require("matplotlib.pyplot", "plot", "plotting")
 
 
 def _axes(ax: Any) -> Any:

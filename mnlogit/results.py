@@ -196,7 +196,7 @@ class MNLogitResults:
 
     @property
     def history(self) -> pd.DataFrame:
-        """One row per Newton step: llf, decrement, step size, max |gradient|, seconds."""
+        """One row per Newton step: llf, decrement, step size, max abs gradient, seconds."""
         return self._estimate.history.copy()
 
     @property

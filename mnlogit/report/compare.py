@@ -169,7 +169,7 @@ def compare(
     names : column titles; default "(1)", "(2)", ...
     interval : ``"se"`` (standard errors in parentheses) or ``"ci"``
         (``1 - alpha`` Wald intervals in brackets).
-    show_stars : mark p < 0.05, 0.01, 0.001 with *, **, ***.
+    show_stars : mark p < 0.05, 0.01, 0.001 with ``*``, ``**``, ``***``.
     digits : decimals of the coefficient cells.
     odds_ratios : show exp(coef) with delta-method SEs or exp-transformed intervals.
     rename : labels of design columns (``{"C(ses)[T.low]": "Low SES"}``) or of terms,
