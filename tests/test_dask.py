@@ -228,7 +228,6 @@ def test_progress_lines(capsys):
         ("y ~ bs(x1, df=4)", {}, FormulaError, "learns from all rows at once"),
         ("y ~ center(np.log(x1 + 10))", {}, FormulaError, "learns from all rows at once"),
         ("y ~ x1", {"weights": np.ones(3000)}, DataError, "name of a column"),
-        ("y ~ x1", {"cov_type": "HC0"}, MNLogitError, "HC0"),
         ("y ~ x1", {"penalty": "firth"}, MNLogitError, "'penalty'"),
         ("y ~ x1 + I(2 * x1)", {}, CollinearityError, "I\\(2 \\* x1\\)"),
     ],
@@ -236,3 +235,68 @@ def test_progress_lines(capsys):
 def test_errors(formula, options, error, match):
     with dask.config.set(scheduler="threads"), pytest.raises(error, match=match):
         mnlogit.fit(formula, dd.from_pandas(_data(), npartitions=2), progress=False, **options)
+
+
+@pytest.mark.parametrize(
+    "formula",
+    [
+        "y ~ center(x1) + standardize(x2) + C(g)",
+        "y ~ scale(x1, ddof=1):C(g) + standardize(x2, rescale=False) + np.exp(x1 / 3)",
+    ],
+)
+def test_centring_and_standardising_learn_from_all_partitions(scheduler, formula):
+    # Before: refused ("the Dask engine does not support the stateful transform").
+    df = _data()
+    df.loc[[5, 900, 2500], "x1"] = np.nan  # the moments come from the rows used
+    with pytest.warns(MissingDataWarning):
+        expected, got = _fit_both(formula, df, npartitions=7)
+    _assert_same(expected, got)
+    spec, in_memory = got.model_frame.spec, expected.model_frame.spec
+    for a, b in zip(spec.factors, in_memory.factors, strict=True):
+        assert a.state.keys() == b.state.keys()
+        for key, value in b.state.items():
+            if isinstance(value, float):
+                assert a.state[key] == pytest.approx(value, rel=1e-15)
+
+
+@pytest.mark.parametrize(
+    ("cov_type", "options"),
+    [
+        ("HC0", {}),
+        ("HC1", {}),
+        ("HC1", {"correction": "stata"}),
+        ("cluster", {"groups": "clu"}),
+        ("cluster", {"groups": "clu", "correction": "stata", "weights": "w"}),
+    ],
+)
+def test_robust_and_cluster_covariances_equal_the_in_memory_ones(scheduler, cov_type, options):
+    # Before: refused ("the Dask engine computes cov_type='nonrobust' only"). Clusters
+    # here span partitions (labels cycle through the rows).
+    df = _data()
+    df["clu"] = np.arange(len(df)) % 23
+    expected, got = _fit_both("y ~ x1 + x2 + C(g)", df, cov_type=cov_type, **options)
+    _assert_same(expected, got)
+    assert got.fit_statistics()["n_clusters"] == expected.fit_statistics()["n_clusters"]
+    again = got.with_cov_type("HC0")
+    np.testing.assert_allclose(
+        again.bse.to_numpy(), expected.with_cov_type("HC0").bse.to_numpy(), rtol=RTOL
+    )
+
+
+def test_cluster_groups_must_name_a_column(scheduler):
+    ddf = dd.from_pandas(_data(), npartitions=2)
+    with pytest.raises(DataError, match="groups must be the name of a column"):
+        mnlogit.fit("y ~ x1", ddf, progress=False, cov_type="cluster", groups=np.ones(3000))
+    with pytest.raises(DataError, match="groups column 'nope' is not in the data"):
+        mnlogit.fit("y ~ x1", ddf, progress=False, cov_type="cluster", groups="nope")
+
+
+def test_integer_arithmetic_on_partitions_is_float64():
+    # Before: I(i8*i8) wrapped around in each partition as in memory.
+    rng = np.random.default_rng(2)
+    df = pd.DataFrame({"i8": rng.integers(-120, 121, 2000).astype(np.int8)})
+    df["y"] = rng.choice(["a", "b", "c"], 2000)
+    with dask.config.set(scheduler="threads"):
+        got = mnlogit.fit("y ~ I(i8 * i8)", dd.from_pandas(df, npartitions=3), progress=False)
+    expected = mnlogit.fit("y ~ I(i8 * i8)", df.assign(i8=df["i8"].astype(float)))
+    _assert_same(expected, got)

@@ -34,6 +34,7 @@ from ..exceptions import (
     DataError,
     MNLogitError,
 )
+from .covariance import robust_cov_kwds
 from .frame import (
     DaskModelFrame,
     columns_read,
@@ -64,6 +65,8 @@ def fit_dask(
     start_params: np.ndarray | None = None,
     callback: Callable[[dict], None] | None = None,
     cov_type: str = "nonrobust",
+    groups: str | None = None,
+    correction: str | None = "statsmodels",
     detect_separation: bool = True,
     persist: bool | None = None,
     split_every: int = 8,
@@ -76,8 +79,8 @@ def fit_dask(
     ----------
     formula, reference, missing, maxiter, gtol, ftol, start_params, callback :
         as for :func:`mnlogit.fit`. Formulas see the data columns, patsy's builtins
-        and ``np``; stateful transforms (``center``, ``standardize``, splines) are
-        not supported.
+        and ``np``; ``center`` and ``standardize`` learn from all partitions exactly;
+        splines and stateful expressions, which need all rows at once, are refused.
     data : a Dask DataFrame, or a Parquet path, directory or glob.
     weights : frequency weights: the name of a column.
     persist : keep the design blocks in (cluster) memory across iterations; default:
@@ -85,6 +88,9 @@ def fit_dask(
         each pass.
     split_every : fan-in of the tree reduction of the per-partition sums.
     progress : print one line per Newton iteration (llf, step size, seconds).
+    cov_type, groups, correction : as for :meth:`mnlogit.MNLogit.fit`; the score sums
+        of ``"HC0"``, ``"HC1"`` and ``"cluster"`` covariances are computed partition by
+        partition (``groups``: the name of a column; clusters may span partitions).
     detect_separation : accepted for compatibility; the Dask engine does not run the
         separation check (a linear program over all rows), and a fit that does not
         converge says so in its ConvergenceWarning.
@@ -105,9 +111,10 @@ def fit_dask(
     """
     import dask
 
-    _reject(unsupported, cov_type)
+    _reject(unsupported)
     check_missing_policy(missing)
-    ddf = as_dask_frame(data)
+    source_ddf = as_dask_frame(data)
+    ddf = source_ddf
     parsed = parse_formula(formula)
     if weights is not None and not isinstance(weights, str):
         raise DataError(
@@ -119,6 +126,7 @@ def fit_dask(
     check_names(formula, (parsed.outcome, *parsed.factor_codes), Columns(ddf._meta), default_env())
     read = columns_read(formula, ddf.columns, weights)
     ddf = _known_categories(ddf[read])
+    source_ddf = _known_categories(source_ddf)
     parts = ddf.to_delayed()
 
     scan_task = dask.delayed(scan_partition, pure=True)
@@ -173,6 +181,8 @@ def fit_dask(
         data=ddf,
         formula=formula,
         weights_name=weights,
+        source=source_ddf,
+        blocks=blocks,
     )
     if start_params is None:
         theta0 = vec(
@@ -186,7 +196,10 @@ def fit_dask(
     report = _progress(callback) if progress else callback
     result = newton(source.derivatives, theta0, maxiter, gtol, ftol, report)
     warn_about(result, Separation(False, checked=False), frame)
-    return DaskMNLogitResults(frame, result, cov_type)
+    cov_kwds = robust_cov_kwds(
+        frame, result.theta, cov_type, groups, correction, "none", split_every
+    )
+    return DaskMNLogitResults(frame, result, cov_type, cov_kwds)
 
 
 def _known_categories(ddf: Any) -> Any:
@@ -202,16 +215,14 @@ def _known_categories(ddf: Any) -> Any:
     return ddf.astype({name: object for name in unknown}) if unknown else ddf
 
 
-def _reject(options: dict[str, Any], cov_type: str) -> None:
-    defaults = {"penalty": None, "drop_aliased": False, "groups": None}
+def _reject(options: dict[str, Any]) -> None:
+    defaults = {"penalty": None, "drop_aliased": False}
     bad = [name for name, value in options.items() if defaults.get(name, object()) != value]
     if bad:
         raise MNLogitError(
             f"the Dask engine does not support {', '.join(map(repr, bad))}; "
-            "fit a sample in memory for penalised or robust fits"
+            "fit a sample in memory for penalised fits or a survey design"
         )
-    if cov_type != "nonrobust":
-        raise MNLogitError(f"the Dask engine computes cov_type='nonrobust' only, not {cov_type!r}")
 
 
 def _check_rows(

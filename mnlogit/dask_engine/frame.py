@@ -210,7 +210,9 @@ class DaskModelFrame:
 
     ``X`` and ``weights`` are lazy Dask arrays of the rows used (known shape);
     ``outcome`` carries levels and reference but no per-row codes, so the outcome
-    counts are stored (:meth:`outcome_counts`). ``data`` is the Dask DataFrame read.
+    counts are stored (:meth:`outcome_counts`). ``data`` holds the columns the fit reads,
+    ``source`` all columns of the data given; ``blocks`` are the partitions' design blocks
+    (persisted, or recomputed on use).
     """
 
     X: Any
@@ -226,6 +228,8 @@ class DaskModelFrame:
     data: Any
     formula: str
     weights_name: str | None = None
+    source: Any = None
+    blocks: Any = None
     aliased: tuple[str, ...] = ()
     patterns: None = None
 

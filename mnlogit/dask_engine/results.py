@@ -7,6 +7,7 @@ from typing import Any
 import pandas as pd
 
 from ..results import MNLogitResults, PredictKind
+from .covariance import robust_cov_kwds
 from .inputs import is_dask_collection
 from .predict import predict_dask
 
@@ -49,3 +50,26 @@ class DaskMNLogitResults(MNLogitResults):
             self.check_predict_kind(kind)
             return predict_dask(self, newdata, kind, se)
         return super().predict(newdata, kind, se, alpha)
+
+    def with_cov_type(
+        self, cov_type: str, groups: Any = None, correction: Any = "statsmodels"
+    ) -> DaskMNLogitResults:
+        """The same fit with another covariance type (its score sums computed over the
+        partitions; ``groups``: the name of a column, default the fit's clusters).
+
+        Examples
+        --------
+        >>> import dask.dataframe as dd, mnlogit
+        >>> df = mnlogit.datasets.load_iris()
+        >>> res = mnlogit.fit("Species ~ Sepal_Length", dd.from_pandas(df, 2), progress=False)
+        >>> res.with_cov_type("HC0").cov_type
+        'HC0'
+        """
+        if cov_type == "cluster" and groups is None:
+            groups = self.cov_kwds.get("groups_name")
+        cov_kwds = robust_cov_kwds(
+            self.model_frame, self.theta, cov_type, groups, correction, self.penalty[0]
+        )
+        return DaskMNLogitResults(
+            self.model_frame, self.estimate, cov_type, cov_kwds, self.penalty, self.separation
+        )

@@ -65,7 +65,8 @@ def check_cov_type(cov_type: str, cov_kwds: dict[str, Any] | None = None) -> Non
         raise MNLogitError(
             f"cov_type must be one of {', '.join(map(repr, COV_TYPES))}, got {cov_type!r}"
         )
-    if cov_type == "cluster" and (cov_kwds or {}).get("groups") is None:
+    kwds = cov_kwds or {}
+    if cov_type == "cluster" and kwds.get("groups") is None and kwds.get("meat") is None:
         raise MNLogitError("cov_type='cluster' needs groups= (a column name or one label per row)")
     if cov_type == "linearized" and (cov_kwds or {}).get("meat") is None:
         raise MNLogitError(
@@ -86,8 +87,9 @@ def covariance(
     results : the fitted results (robust types read its rows and estimates).
     **cov_kwds : ``groups`` (cluster codes aligned with the rows used) and
         ``correction`` (the small-sample factor: ``"statsmodels"``, the default,
-        ``"stata"`` or None; see :func:`small_sample_factor`); ``meat`` (the
-        survey design's score covariance, for ``"linearized"``).
+        ``"stata"`` or None; see :func:`small_sample_factor`); ``meat`` (the score
+        covariance computed elsewhere: the survey design's for ``"linearized"``, or a
+        Dask fit's sum over partitions, with ``n_groups`` for clusters).
 
     Examples
     --------
@@ -108,9 +110,14 @@ def covariance(
     n_params = bread.shape[0]
     nobs = frame.nobs
     groups = cov_kwds.get("groups") if cov_type == "cluster" else None
-    meat = score_meat(frame.X, frame.outcome.codes, frame.weights, results.theta, groups)
+    if cov_kwds.get("meat") is not None:
+        # Computed where the rows are (a Dask fit sums the scores partition by partition).
+        meat = np.asarray(cov_kwds["meat"], dtype=np.float64)
+        n_groups = cov_kwds.get("n_groups")
+    else:
+        meat = score_meat(frame.X, frame.outcome.codes, frame.weights, results.theta, groups)
+        n_groups = len(np.unique(groups)) if groups is not None else None
     cov = bread @ meat @ bread
-    n_groups = len(np.unique(groups)) if groups is not None else None
     correction = cov_kwds.get("correction", "statsmodels")
     cov *= small_sample_factor(cov_type, correction, nobs, n_params, n_groups)
     return (cov + cov.T) / 2.0
