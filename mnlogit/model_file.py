@@ -112,7 +112,7 @@ def _index_from(description: dict[str, Any], values: np.ndarray) -> pd.Index:
         or kind == "text"
         and values.dtype.kind == "U"
     ):
-        return pd.Index(values, name=name)
+        return pd.Index(values, name=name, tupleize_cols=False)
     raise MNLogitError(f"row labels of kind {kind!r} hold {values.dtype} values")
 
 

@@ -18,7 +18,7 @@ from .core.likelihood import model_probabilities
 from .core.newton import NewtonResult
 from .core.params import unvec
 from .core.separation import Separation
-from .design import ModelFrame
+from .design import ModelFrame, label_index
 from .exceptions import DataError, MissingDataWarning, MNLogitError
 from .inference.covariance import (
     Correction,
@@ -230,7 +230,7 @@ class MNLogitResults:
         frame = pd.DataFrame(
             unvec(values, len(self.exog_names)),
             index=pd.Index(self.exog_names, name="term"),
-            columns=pd.Index(self.outcomes, name=self.outcome_name),
+            columns=label_index(self.outcomes, self.outcome_name),
         )
         return frame.reindex(pd.Index(self.model_frame.table_names, name="term"))
 
@@ -581,10 +581,10 @@ class MNLogitResults:
                 )
         eta = X @ unvec(np.asarray(self.theta), len(self.exog_names))
         if kind == "linear":
-            values, columns = eta, pd.Index(self.outcomes, name="outcome")
+            values, columns = eta, label_index(self.outcomes, "outcome")
         else:
             values = model_probabilities(eta)[:, self.model_frame.outcome.level_order()]
-            columns = pd.Index(self.outcome_levels)
+            columns = label_index(self.outcome_levels)
         full = np.full((len(index), values.shape[1]), np.nan)
         full[kept] = values
         if kind == "class":

@@ -19,7 +19,7 @@ from typing import Any, NamedTuple
 import numpy as np
 import pandas as pd
 
-from ..design import Columns, DesignSpec, Outcome
+from ..design import Columns, DesignSpec, Outcome, label_index
 from ..design.checks import check_finite
 from ..design.evaluate import assemble, factor_values
 from ..design.expressions import referenced_names
@@ -189,7 +189,7 @@ def outcome_codes(values: pd.Series, model_levels: tuple) -> np.ndarray:
     >>> outcome_codes(pd.Series(["b", "a", "c"]), ("b", "a", "c")).tolist()
     [0, 1, 2]
     """
-    index = pd.Index(list(model_levels))
+    index = label_index(model_levels)
     if isinstance(values.dtype, pd.CategoricalDtype):
         lookup = index.get_indexer(values.cat.categories.astype(object))
         codes = np.where(values.cat.codes.to_numpy() < 0, -1, lookup[values.cat.codes.to_numpy()])

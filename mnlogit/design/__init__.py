@@ -10,7 +10,7 @@ from .arrays import frame_from_arrays
 from .columns import Columns
 from .formula import MissingPolicy, frame_from_formula
 from .model_frame import CodedRows, ModelFrame, Patterns
-from .outcome import Outcome, encode_outcome
+from .outcome import Outcome, encode_outcome, label_index
 from .spec import DesignSpec, FactorSpec
 
 __all__ = [
@@ -25,4 +25,5 @@ __all__ = [
     "encode_outcome",
     "frame_from_arrays",
     "frame_from_formula",
+    "label_index",
 ]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Hashable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -188,3 +189,15 @@ def _same(level: object, requested: object) -> bool:
         return bool(level == requested)
     except (TypeError, ValueError):
         return False
+
+
+def label_index(labels: Any, name: Any = None) -> pd.Index:
+    """An Index of outcome labels, tuples kept as labels (pandas would otherwise make a
+    MultiIndex of them).
+
+    Examples
+    --------
+    >>> label_index([("a", 1), ("b", 2)], "y").tolist()
+    [('a', 1), ('b', 2)]
+    """
+    return pd.Index(list(labels), name=name, tupleize_cols=False)

@@ -31,6 +31,7 @@ import pandas as pd
 
 from ..core.likelihood import model_probabilities
 from ..core.params import unvec
+from ..design import label_index
 from ..exceptions import MNLogitError, MNLogitWarning
 from .distributions import chi2_pvalue
 
@@ -252,14 +253,14 @@ def classification_table(results: Any) -> ClassificationTable:
     levels = list(results.outcome_levels)
     table = pd.DataFrame(
         counts,
-        index=pd.Index(levels, name=f"observed {results.outcome_name}"),
-        columns=pd.Index(levels, name="predicted"),
+        index=label_index(levels, f"observed {results.outcome_name}"),
+        columns=label_index(levels, "predicted"),
     )
     table["Total"] = table.sum(axis=1)
     table.loc["Total"] = table.sum(axis=0)
     row_totals = counts.sum(axis=1)
     with np.errstate(invalid="ignore"):
-        recall = pd.Series(np.diag(counts) / row_totals, index=pd.Index(levels), name="recall")
+        recall = pd.Series(np.diag(counts) / row_totals, index=label_index(levels), name="recall")
     return ClassificationTable(table, float(np.trace(counts) / counts.sum()), recall)
 
 

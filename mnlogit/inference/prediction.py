@@ -20,6 +20,7 @@ import pandas as pd
 
 from ..core.likelihood import model_probabilities
 from ..core.params import unvec
+from ..design import label_index
 from ..exceptions import MissingDataWarning
 from .distributions import normal_quantile
 
@@ -131,7 +132,7 @@ def get_prediction(results: Any, newdata: Any = None, alpha: float = 0.05) -> Pr
         p = model_probabilities(block @ coef)
         probs[rows] = p[:, order]
         var[rows] = probability_variance(block, p, cov)[:, order]
-    columns = pd.Index(results.outcome_levels, name=results.outcome_name)
+    columns = label_index(results.outcome_levels, results.outcome_name)
     return PredictionResults(
         pd.DataFrame(probs, index=index, columns=columns),
         pd.DataFrame(np.sqrt(np.maximum(var, 0.0)), index=index, columns=columns),
