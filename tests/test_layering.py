@@ -110,10 +110,14 @@ def _cycles(edges: dict[str, set[str]]) -> list[list[str]]:
                 ):
                     found.append(sorted(component))
 
-    sys.setrecursionlimit(max(sys.getrecursionlimit(), 10_000))
-    for v in edges:
-        if v not in index:
-            strong(v)
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(limit, 10_000))
+    try:
+        for v in edges:
+            if v not in index:
+                strong(v)
+    finally:
+        sys.setrecursionlimit(limit)
     return found
 
 

@@ -20,13 +20,19 @@ from typing import Any
 
 import numpy as np
 
-from ..core.estimate import intercept_start, warn_about
+from ..core.estimate import FitOptions, checked_start, intercept_start, warn_about
 from ..core.newton import newton
 from ..core.params import vec
 from ..core.rank import find_aliased
 from ..core.separation import Separation
 from ..design import Columns, encode_outcome
-from ..design.checks import check_missing_policy, describe_counts, warn_dropped
+from ..design.checks import (
+    check_magnitudes,
+    check_missing_policy,
+    check_weight_magnitude,
+    describe_counts,
+    warn_dropped,
+)
 from ..design.formula import check_names
 from ..design.patsy_adapter import default_env, parse_formula
 from ..exceptions import (
@@ -112,6 +118,7 @@ def fit_dask(
     import dask
 
     _reject(unsupported)
+    FitOptions(maxiter, gtol, ftol, None, callback)  # the in-memory validation of options
     check_missing_policy(missing)
     source_ddf = as_dask_frame(data)
     ddf = source_ddf
@@ -157,6 +164,7 @@ def fit_dask(
 
     n_dropped = scan.n_rows - stats.n_rows
     _check_rows(n_dropped, scan.n_rows, scan.missing, missing, stats)
+    check_magnitudes(stats.largest, exog_names)
     aliasing = find_aliased(stats.R)
     if aliasing.aliased:
         raise CollinearityError(
@@ -191,7 +199,7 @@ def fit_dask(
             )
         )
     else:
-        theta0 = vec(np.asarray(start_params, dtype=float))
+        theta0 = checked_start(start_params, frame)
     source = DaskSource(blocks, n_terms, n_outcomes, split_every)
     report = _progress(callback) if progress else callback
     result = newton(source.derivatives, theta0, maxiter, gtol, ftol, report)
@@ -240,6 +248,7 @@ def _check_rows(
         warn_dropped(n_dropped, n_rows, counts)
     if stats.n_infinite:
         raise DataError(f"weights contain {stats.n_infinite} infinite values")
+    check_weight_magnitude(stats.max_weight)
     if stats.n_negative:
         raise DataError(f"weights must be non-negative; {stats.n_negative} are negative")
     if stats.counts.sum() <= 0:

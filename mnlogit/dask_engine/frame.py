@@ -134,7 +134,7 @@ def merge_scans(scans: list[Scan], order: list[str]) -> Scan:
     observations = dict(scans[0].observations)
     for scan in scans[1:]:
         for code, observed in scan.observations.items():
-            observations[code] = merge(observations[code], observed)
+            observations[code] = merge(observations[code], observed, f"the term {code!r}")
     outcomes = pd.concat([s.outcomes for s in scans], ignore_index=True).drop_duplicates()
     return Scan(
         sum(s.n_rows for s in scans), missing, observations, outcomes.reset_index(drop=True)

@@ -3,6 +3,7 @@ importing Dask."""
 
 from __future__ import annotations
 
+import glob
 import os
 from typing import Any
 
@@ -29,7 +30,15 @@ def as_dask_frame(data: Any) -> Any:
                 "fitting Parquet files or Dask DataFrames needs the Dask extra: "
                 "pip install 'mnlogit[dask]'"
             ) from None
-        return dd.read_parquet(os.fspath(data))
+        path = os.fspath(data)
+        if not os.path.isdir(path) and not glob.glob(path):
+            raise DataError(f"no Parquet file matches {path!r}")
+        try:
+            return dd.read_parquet(path)
+        except (OSError, ValueError) as err:  # pyarrow's ArrowInvalid is a ValueError
+            while err.__cause__ is not None or err.__context__ is not None:
+                err = err.__cause__ or err.__context__  # the reader's own words
+            raise DataError(f"cannot read {path!r} as Parquet: {err}") from None
     if not is_dask_collection(data):
         raise DataError(f"expected a Dask DataFrame or a Parquet path, got {type(data).__name__}")
     return data

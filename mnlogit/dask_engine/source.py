@@ -33,6 +33,9 @@ def partition_derivatives(
     >>> round(partition_derivatives(b, np.zeros(2), 3).llf, 6)
     -4.394449
     """
+    if block.X.shape[0] == 0:  # a partition left empty by a filter or by missing values
+        size = theta.size
+        return Derivatives(0.0, np.zeros(size), np.zeros((size, size)) if hessian else None)
     with single_threaded_blas():
         source = ArraySource(block.X, block.y, block.w, n_outcomes, workers=1)
         return source.derivatives(theta, hessian)
@@ -120,6 +123,8 @@ class BlockStats(NamedTuple):
     n_positive: int
     n_negative: int
     n_infinite: int
+    max_weight: float
+    largest: np.ndarray
     first_row: np.ndarray | None
     constant: np.ndarray
     R: np.ndarray
@@ -141,10 +146,12 @@ def block_stats(block: Block, n_outcomes: int) -> BlockStats:
     counts = np.bincount(y, weights=w, minlength=n_outcomes).astype(float)
     if w is None:
         n_positive, n_negative, n_infinite, scaled = n_rows, 0, 0, X
+        max_weight = 1.0
     else:
         n_positive = int(np.count_nonzero(w > 0))
         n_negative = int(np.count_nonzero(w < 0))
         n_infinite = int(np.count_nonzero(np.isinf(w)))
+        max_weight = float(np.max(w, initial=0.0))
         safe = np.where(np.isfinite(w) & (w > 0), w, 0.0)
         scaled = X * np.sqrt(safe)[:, None]
     first = X[0].copy() if n_rows else None
@@ -152,7 +159,19 @@ def block_stats(block: Block, n_outcomes: int) -> BlockStats:
     chunk = 65536
     with single_threaded_blas():
         R = triangular_factor((scaled[i : i + chunk] for i in range(0, n_rows, chunk)), n_terms)
-    return BlockStats(n_rows, counts, n_positive, n_negative, n_infinite, first, constant, R)
+    largest = np.maximum(X.max(axis=0, initial=0.0), -X.min(axis=0, initial=0.0))
+    return BlockStats(
+        n_rows,
+        counts,
+        n_positive,
+        n_negative,
+        n_infinite,
+        max_weight,
+        largest,
+        first,
+        constant,
+        R,
+    )
 
 
 def merge_stats(stats: Sequence[BlockStats]) -> BlockStats:
@@ -179,6 +198,8 @@ def merge_stats(stats: Sequence[BlockStats]) -> BlockStats:
         sum(s.n_positive for s in stats),
         sum(s.n_negative for s in stats),
         sum(s.n_infinite for s in stats),
+        max(s.max_weight for s in stats),
+        np.max([s.largest for s in stats], axis=0),
         first,
         constant,
         triangular_factor((s.R for s in stats), n_terms),

@@ -44,6 +44,17 @@ range double precision can fit (above 1e100 or, when nonzero, all below 1e-100);
 e.g. divide or multiply by a power of ten
     """
     largest = np.maximum(X.max(axis=0, initial=0.0), -X.min(axis=0, initial=0.0))  # no copy
+    check_magnitudes(largest, names, fitting)
+
+
+def check_magnitudes(largest: np.ndarray, names: Sequence[str], fitting: bool = True) -> None:
+    """:func:`check_scale` given each column's largest absolute value (data held in
+    pieces compute those piece by piece).
+
+    Examples
+    --------
+    >>> check_magnitudes(np.array([1.0, 2.0]), ["a", "b"])
+    """
     bad = largest > MAX_MAGNITUDE
     if fitting:
         bad |= (largest > 0) & (largest < 1.0 / MAX_MAGNITUDE)
@@ -154,6 +165,20 @@ def resolve_weights(weights: Any, n_rows: int, column: Any = None) -> np.ndarray
     return array
 
 
+def check_weight_magnitude(largest: float) -> None:
+    """Refuse weights beyond 1e100 (their products in the Hessian would overflow).
+
+    Examples
+    --------
+    >>> check_weight_magnitude(1e200)
+    Traceback (most recent call last):
+    ...
+    mnlogit.exceptions.DataError: weights up to 1e+200 exceed 1e100; rescale them
+    """
+    if largest > MAX_MAGNITUDE:
+        raise DataError(f"weights up to {largest:.3g} exceed 1e100; rescale them")
+
+
 def check_weights(
     w: np.ndarray, totals: np.ndarray, levels: Sequence[Any], name: str
 ) -> np.ndarray:
@@ -169,8 +194,7 @@ def check_weights(
     """
     if np.isinf(w).any():
         raise DataError(f"weights contain {int(np.isinf(w).sum())} infinite values")
-    if w.max(initial=0.0) > MAX_MAGNITUDE:
-        raise DataError(f"weights up to {w.max():.3g} exceed 1e100; rescale them")
+    check_weight_magnitude(float(w.max(initial=0.0)))
     if (w < 0).any():
         raise DataError(f"weights must be non-negative; {int((w < 0).sum())} are negative")
     if w.sum() <= 0:

@@ -146,10 +146,13 @@ def _numeric_column(columns: Columns, name: str) -> np.ndarray:
     column = columns[name]
     if is_numeric(column):
         return column.to_numpy(dtype=np.float64)
-    text = column[pd.to_numeric(column, errors="coerce").isna() & column.notna()]
-    example = f" such as {text.iloc[0]!r}" if len(text) else ""
+    present = column[column.notna()]
+    text = present[pd.to_numeric(present, errors="coerce").isna()]
+    example = (text if len(text) else present).iloc[0] if len(present) else None
+    shown = f" such as {example!r} ({type(example).__name__})" if example is not None else ""
     raise DataError(
-        f"column {name!r} was numeric in fitting but the data have non-numeric values{example}"
+        f"column {name!r} was numeric in fitting but the data have values of type "
+        f"{column.dtype}{shown}; convert them with pd.to_numeric"
     )
 
 

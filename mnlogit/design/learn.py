@@ -56,9 +56,10 @@ class Observation:
     num_columns: int = 1
     contrast_code: str | None = None
     contrast: Any = None
+    numeric: bool = False
 
 
-def merge(a: Observation, b: Observation) -> Observation:
+def merge(a: Observation, b: Observation, what: str = "a variable") -> Observation:
     """Two pieces' observations as one (Chan et al.'s pairwise moments: exact up to
     long-double rounding, whatever the split).
 
@@ -70,6 +71,11 @@ def merge(a: Observation, b: Observation) -> Observation:
     >>> float(parts.mean) == float(whole.mean), float(parts.m2) == float(whole.m2)
     (True, True)
     """
+    if (a.categorical and b.numeric) or (a.numeric and b.categorical):
+        raise DataError(
+            f"{what} holds numbers in some parts of the data and text or categories in "
+            "others; convert it to one type (e.g. pd.to_numeric, or .astype(str)) everywhere"
+        )
     if a.count == 0 and not a.levels and a.categories is None:
         return b
     if b.count == 0 and not b.levels and b.categories is None:
@@ -110,10 +116,12 @@ def observe_numbers(x: np.ndarray) -> Observation:
     """
     x = np.asarray(x)
     if x.size == 0:
-        return Observation()
+        return Observation(numeric=True)
     mean = np.sum(x, dtype=np.longdouble) / x.size
     deviations = x.astype(np.longdouble) - mean
-    return Observation(count=int(x.size), mean=mean, m2=np.sum(deviations * deviations))
+    return Observation(
+        count=int(x.size), mean=mean, m2=np.sum(deviations * deviations), numeric=True
+    )
 
 
 def observe_levels(values: Any, label: str = "a categorical variable") -> Observation:
@@ -227,7 +235,7 @@ def observe(plan: FactorPlan, columns: Columns, rows: np.ndarray, value: Any = N
         )
     if kind in ("center", "standardize"):
         return observe_numbers(used.to_numpy(dtype=np.float64))
-    return Observation()
+    return Observation(numeric=True)
 
 
 def _observe_value(value: Any, rows: np.ndarray, plan: FactorPlan) -> Observation:
@@ -246,7 +254,7 @@ def _observe_value(value: Any, rows: np.ndarray, plan: FactorPlan) -> Observatio
         raise FormulaError(f"the term {plan.code!r} gives a {array.ndim}-dimensional value")
     if array.dtype.kind not in "iufb":
         raise FormulaError(f"the term {plan.code!r} gives values of type {array.dtype}")
-    return Observation(num_columns=1 if array.ndim < 2 else array.shape[1])
+    return Observation(num_columns=1 if array.ndim < 2 else array.shape[1], numeric=True)
 
 
 def finish_factor(
