@@ -2,10 +2,12 @@
 
 - :func:`plot_effects`: predicted probability of every outcome against one
   covariate, with delta-method confidence bands, the other variables held fixed.
+- :func:`plot_predictions`: Stata's ``marginsplot`` -- predictive margins over a grid,
+  one panel per outcome, one line per combination of the other grid values.
 - :func:`plot_odds_ratios`: forest plot of relative-risk ratios with intervals.
 - :func:`plot_learning_curves`: loss and accuracy per epoch of a network's history.
 
-Each function draws on a given Axes (or a new figure) and returns it.
+Each function draws on a given Axes or Figure (or a new one) and returns it.
 """
 
 from __future__ import annotations
@@ -60,8 +62,9 @@ def effect_grid(
         if variable not in names:
             raise MNLogitError(f"{variable!r} is not a design column ({', '.join(names)})")
         X = frame.X
-        grid = pd.DataFrame({n: np.full(n_points, at.get(n, X[:, j].mean()))
-                             for j, n in enumerate(names)})
+        grid = pd.DataFrame(
+            {n: np.full(n_points, at.get(n, X[:, j].mean())) for j, n in enumerate(names)}
+        )
         column = X[:, names.index(variable)]
         grid[variable] = np.linspace(column.min(), column.max(), n_points)
         return grid
@@ -75,8 +78,11 @@ def effect_grid(
     if unknown:
         raise MNLogitError(f"at= names {', '.join(map(repr, unknown))}, not model variables")
     target = variables[variable]
-    values = (list(target.levels) if target.levels else
-              np.linspace(rows[variable].min(), rows[variable].max(), n_points))
+    values = (
+        list(target.levels)
+        if target.levels
+        else np.linspace(rows[variable].min(), rows[variable].max(), n_points)
+    )
     grid = pd.DataFrame(index=range(len(values)))
     for name, var in variables.items():
         if name == variable:
@@ -141,16 +147,143 @@ def plot_effects(
             ax.errorbar(positions + shift, p, yerr=err, fmt="o-", capsize=3, label=str(outcome))
         else:
             (line,) = ax.plot(positions, p, label=str(outcome))
-            ax.fill_between(positions, low[outcome], high[outcome], alpha=0.2,
-                            color=line.get_color(), linewidth=0)
+            ax.fill_between(
+                positions,
+                low[outcome],
+                high[outcome],
+                alpha=0.2,
+                color=line.get_color(),
+                linewidth=0,
+            )
     if categorical:
         ax.set_xticks(positions, [str(v) for v in x])
     ax.set_xlabel(variable)
     ax.set_ylabel("Predicted probability")
-    ax.set_title(f"{results.outcome_name}: predicted probabilities "
-                 f"({100 * (1 - alpha):g}% CI)")
+    ax.set_title(f"{results.outcome_name}: predicted probabilities ({100 * (1 - alpha):g}% CI)")
     ax.legend(title=results.outcome_name)
     return ax
+
+
+def plot_predictions(
+    results: Any,
+    at: Mapping[str, Any] | None = None,
+    x: str | None = None,
+    by: str | Sequence[str] | None = None,
+    atmeans: bool = False,
+    data: pd.DataFrame | None = None,
+    alpha: float = 0.05,
+    outcomes: Sequence[Any] | None = None,
+    n_points: int = 25,
+    fig: Any = None,
+) -> Any:
+    """marginsplot: predictive margins with confidence bands, one panel per outcome.
+
+    ``x`` (default: the first variable of ``at``) runs along the horizontal axis, over
+    its ``at`` values or, when ``at`` does not list it, over ``n_points`` values across its
+    observed range (a factor: its levels). Every combination of the other ``at`` values
+    and ``by`` groups is one line with a ``1 - alpha`` band (error bars for a factor);
+    ``at`` variables with a single value are held fixed and named in the title. The
+    margins are :meth:`~mnlogit.results.MNLogitResults.predictions` with the same options.
+
+    Returns
+    -------
+    The matplotlib Figure.
+
+    Examples
+    --------
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> import mnlogit
+    >>> res = mnlogit.fit("party3 ~ age + C(vote)", mnlogit.datasets.load_anes96())
+    >>> fig = plot_predictions(res, at={"age": [20, 50, 80], "vote": [0, 1]}, x="age")
+    >>> [ax.get_title() for ax in fig.axes]
+    ['Democrat', 'Independent', 'Republican']
+    """
+    from .inference.margins import estimation_rows, model_variables
+
+    at = dict(at or {})
+    if x is None:
+        if not at:
+            raise MNLogitError("plot_predictions needs x= or at= to know what to plot against")
+        x = next(iter(at))
+    rows, _, _ = estimation_rows(results, data)
+    variables = {v.name: v for v in model_variables(results, rows)}
+    if x not in variables:
+        raise MNLogitError(
+            f"x={x!r} is not a variable of the model (variables: {', '.join(map(repr, variables))})"
+        )
+    categorical = bool(variables[x].levels)
+    if x not in at:
+        column = rows[x] if rows is not None else results.model_frame.X[:, variables[x].column]
+        at[x] = (
+            list(variables[x].levels)
+            if categorical
+            else np.linspace(float(np.min(column)), float(np.max(column)), n_points)
+        )
+    table = results.predictions(at=at, by=by, atmeans=atmeans, data=data, alpha=alpha)
+    fixed = [n for n in at if n != x and len(table[n].unique()) == 1]
+    lines = [
+        n
+        for n in table.columns[: list(table.columns).index("outcome")]
+        if n != x and n not in fixed
+    ]
+    chosen = list(results.outcome_levels) if outcomes is None else list(outcomes)
+    unknown = [o for o in chosen if o not in results.outcome_levels]
+    if unknown:
+        raise MNLogitError(f"{unknown[0]!r} is not an outcome level")
+    ncols = min(len(chosen), 3)
+    nrows = -(-len(chosen) // ncols)
+    if fig is None:
+        fig = _pyplot().figure(figsize=(4.2 * ncols, 3.4 * nrows + 0.6))
+    axes = fig.subplots(nrows, ncols, sharey=True, squeeze=False).ravel()
+    for ax, outcome in zip(axes, chosen, strict=False):  # panels beyond the outcomes stay empty
+        panel = table[table["outcome"] == outcome]
+        _draw_lines(ax, panel, x, lines, categorical)
+        ax.set_title(str(outcome))
+        ax.set_xlabel(x)
+    for ax in axes[len(chosen) :]:
+        ax.set_visible(False)
+    axes[0].set_ylabel(f"Pr({results.outcome_name})")
+    if lines:
+        axes[0].legend(title=", ".join(lines), fontsize="small")
+    held = "; ".join([f"{n} = {_value_text(at[n])}" for n in fixed] + [table.attrs["held"]])
+    fig.suptitle(
+        f"Predictive margins of {results.outcome_name} with {100 * (1 - alpha):g}% CIs\n{held}",
+        fontsize="medium",
+    )
+    fig.tight_layout()
+    return fig
+
+
+def _draw_lines(ax: Any, panel: pd.DataFrame, x: str, lines: list[str], categorical: bool) -> None:
+    """One line (with band or error bars) per combination of the ``lines`` columns."""
+    groups = panel.groupby(lines, sort=False) if lines else [((), panel)]
+    n_groups = panel[lines].drop_duplicates().shape[0] if lines else 1
+    for i, (key, line) in enumerate(groups):
+        key = key if isinstance(key, tuple) else (key,)
+        label = ", ".join(_value_text(v) for v in key) or None
+        estimate = line["estimate"].to_numpy()
+        if categorical:
+            positions = np.arange(len(line)) + (i - (n_groups - 1) / 2) * 0.08
+            err = np.vstack([estimate - line["conf_low"], line["conf_high"] - estimate])
+            ax.errorbar(positions, estimate, yerr=err, fmt="o-", capsize=3, label=label)
+            ax.set_xticks(np.arange(len(line)), [_value_text(v) for v in line[x]])
+        else:
+            values = line[x].to_numpy(dtype=float)
+            (drawn,) = ax.plot(values, estimate, label=label)
+            ax.fill_between(
+                values,
+                line["conf_low"],
+                line["conf_high"],
+                alpha=0.2,
+                color=drawn.get_color(),
+                linewidth=0,
+            )
+
+
+def _value_text(value: Any) -> str:
+    if isinstance(value, (list, tuple, np.ndarray)) and len(value) == 1:
+        value = value[0]
+    return f"{value:g}" if isinstance(value, float) else str(value)
 
 
 def plot_odds_ratios(

@@ -8,6 +8,7 @@ design-column names, never bare integer codes.
 from __future__ import annotations
 
 import warnings
+from collections.abc import Mapping, Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -744,9 +745,11 @@ class MNLogitResults:
 
         return pred_table(self)
 
-    def marginal_effects(self, at: str = "overall", **options: Any) -> pd.DataFrame:
-        """Average marginal effects or effects at the means; see
-        :func:`mnlogit.inference.margins.marginal_effects`.
+    def marginal_effects(
+        self, at: str | Mapping[str, Any] = "overall", **options: Any
+    ) -> pd.DataFrame:
+        """Average marginal effects, effects at the means, or at a grid of values
+        (``at={"write": [40, 60]}``); see :func:`mnlogit.inference.margins.marginal_effects`.
 
         Examples
         --------
@@ -758,6 +761,60 @@ class MNLogitResults:
         from .inference.margins import marginal_effects
 
         return marginal_effects(self, at=at, **options)
+
+    def predictions(
+        self,
+        at: Mapping[str, Any] | None = None,
+        by: str | Sequence[str] | None = None,
+        atmeans: bool = False,
+        data: pd.DataFrame | None = None,
+        alpha: float = 0.05,
+        contrast: Literal["reference", "pairwise"] | None = None,
+    ) -> pd.DataFrame:
+        """Predictive margins (Stata's ``margins``) with delta-method inference; see
+        :func:`mnlogit.inference.predictive.predictions`.
+
+        Examples
+        --------
+        >>> import mnlogit
+        >>> res = mnlogit.fit("party3 ~ age + income", mnlogit.datasets.load_anes96())
+        >>> res.predictions(at={"age": [30, 60]})["age"].tolist()[:2]
+        [30.0, 60.0]
+        """
+        from .inference.predictive import predictions
+
+        return predictions(self, at, by, atmeans, data, alpha, contrast)
+
+    def lincom(self, expression: str, alpha: float = 0.05) -> Any:
+        """A linear combination of coefficients in Stata's syntax,
+        ``"[general]write - [vocation]write"``; see :func:`mnlogit.inference.lincom.lincom`.
+
+        Examples
+        --------
+        >>> import mnlogit
+        >>> res = mnlogit.fit("party3 ~ age + income", mnlogit.datasets.load_anes96())
+        >>> round(res.lincom("[Republican]income - [Republican]income").estimate, 12)
+        0.0
+        """
+        from .inference.lincom import lincom
+
+        return lincom(self, expression, alpha)
+
+    def nlcom(self, func: Any, alpha: float = 0.05, name: str | None = None) -> Any:
+        """A smooth function of the coefficients (``func(params)``) with delta-method
+        inference; see :func:`mnlogit.inference.lincom.nlcom`.
+
+        Examples
+        --------
+        >>> import mnlogit
+        >>> res = mnlogit.fit("party3 ~ age + income", mnlogit.datasets.load_anes96())
+        >>> ratio = res.nlcom(lambda b: b.loc["age", "Republican"] / b.loc["income", "Republican"])
+        >>> ratio.conf_int().columns.tolist()
+        ['lower', 'upper']
+        """
+        from .inference.lincom import nlcom
+
+        return nlcom(self, func, alpha, name)
 
     def get_prediction(self, newdata: Any = None, alpha: float = 0.05):
         """Predicted probabilities with delta-method standard errors; see
@@ -814,6 +871,24 @@ class MNLogitResults:
         from .plots import plot_effects
 
         return plot_effects(self, variable, **options)
+
+    def plot_predictions(
+        self, at: Mapping[str, Any] | None = None, x: str | None = None, **options: Any
+    ) -> Any:
+        """marginsplot: predictive margins over a grid, one panel per outcome; see
+        :func:`mnlogit.plots.plot_predictions`.
+
+        Examples
+        --------
+        >>> import matplotlib; matplotlib.use("Agg")
+        >>> import mnlogit
+        >>> res = mnlogit.fit("party3 ~ age + income", mnlogit.datasets.load_anes96())
+        >>> len(res.plot_predictions(at={"age": [20, 50, 80]}).axes)
+        3
+        """
+        from .plots import plot_predictions
+
+        return plot_predictions(self, at, x, **options)
 
     def plot_odds_ratios(self, **options: Any) -> Any:
         """Forest plot of relative-risk ratios; see :func:`mnlogit.plots.plot_odds_ratios`.

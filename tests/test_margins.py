@@ -10,7 +10,7 @@ from conftest import load_reference
 
 import mnlogit
 from mnlogit.exceptions import MNLogitError
-from mnlogit.inference import margins
+from mnlogit.inference import counterfactual, margins
 
 
 @pytest.fixture(scope="module")
@@ -79,32 +79,37 @@ def test_nonlinear_terms_equal_finite_differences_of_predictions(anes96):
     np.testing.assert_allclose(me.loc[me["term"] == term, "effect"], expected, atol=1e-14)
 
 
-@pytest.mark.parametrize("at", ["overall", "mean"])
-@pytest.mark.parametrize("variable", ["age", "education"])
-def test_delta_method_jacobian_equals_finite_differences(anes96, at, variable):
-    res = mnlogit.fit("party3 ~ age + I(age**2) + income + C(education)", anes96)
-    rows = margins.estimation_rows(res, None)
-    chosen = [v for v in margins.model_variables(res, anes96) if v.name == variable][0]
-    contrast = (None, None) if not chosen.levels else (chosen.levels[2], chosen.base)
-    k = len(res.exog_names)
+@pytest.mark.parametrize("atmeans", [False, True])
+@pytest.mark.parametrize("variable", ["age", "age_sq", "education"])
+def test_delta_method_jacobian_equals_finite_differences(anes96, atmeans, variable):
+    data = anes96.assign(age_sq=anes96["age"])  # enters through I(age_sq**2) only: not linear
+    res = mnlogit.fit("party3 ~ age + I(age_sq**2) + income + C(education)", data)
+    rows, weights, fitted = margins.estimation_rows(res, None)
+    model_vars = margins.model_variables(res, rows)
+    chosen = [v for v in model_vars if v.name == variable]
+    rowset = counterfactual.RowSet(res.model_frame, rows, weights, fitted, model_vars)
+    grid = counterfactual.make_grid({"income": [5, 20]}, model_vars, rows)
 
-    def effect_at(theta):
-        coef = np.column_stack([np.zeros(k), theta.reshape(-1, k).T])
-        return margins._effect(res, rows, chosen, contrast, coef, at)
+    def effects_at(theta):
+        coef = np.column_stack([np.zeros(len(res.exog_names)), theta.reshape(-1, len(res.exog_names)).T])
+        found = margins.average_effects(rowset, chosen, grid, coef, atmeans)
+        return np.stack([e.effect for e in found]), np.stack([e.jacobian for e in found])
 
     theta = np.asarray(res.theta)
-    _, jac = effect_at(theta)
+    _, jac = effects_at(theta)
     numeric = np.empty_like(jac)
+    # Steps scaled to each design column (age_sq**2 reaches 8000), so that x'dβ ~ 1e-6.
+    scale = np.tile(np.abs(res.model_frame.X).max(axis=0), len(res.outcomes))
     for p in range(theta.size):
         step = np.zeros_like(theta)
-        step[p] = 1e-6
-        numeric[:, p] = (effect_at(theta + step)[0] - effect_at(theta - step)[0]) / 2e-6
+        step[p] = 1e-6 / scale[p]
+        numeric[:, :, p] = (effects_at(theta + step)[0] - effects_at(theta - step)[0]) / (2 * step[p])
     np.testing.assert_allclose(jac, numeric, rtol=1e-5, atol=1e-9)
 
 
 def test_row_blocks_do_not_change_the_result(anes_fit, monkeypatch):
     whole = anes_fit.marginal_effects()
-    monkeypatch.setattr(margins, "_BLOCK_ROWS", 100)
+    monkeypatch.setattr(counterfactual, "BLOCK_FLOATS", 100)  # blocks of 256 rows
     np.testing.assert_allclose(anes_fit.marginal_effects()[["effect", "std_error"]],
                                whole[["effect", "std_error"]], rtol=1e-12, atol=1e-15)
 

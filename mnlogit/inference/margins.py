@@ -6,8 +6,8 @@ For every outcome (the reference included, in level order) and every variable:
   ``dp_ij/dv = p_ij (u_ij - ū_i)`` with ``u_ij = g_i' β_j`` (β of the reference = 0),
   ``ū_i = Σ_l p_il u_il`` and ``g_i = dx_i/dv`` the derivative of the design row.
   ``g_i`` is the unit vector of ``v``'s column when ``v`` enters linearly; for
-  formula terms such as ``I(v**2)`` or ``v:z`` it is the central difference of the
-  patsy design in ``v`` (exact for terms linear or quadratic in ``v``).
+  formula terms such as ``I(v**2)`` or ``v:z`` it comes from
+  :func:`~mnlogit.inference.counterfactual.design_derivative`.
 - a categorical variable (a factor in the formula, e.g. ``C(ses)`` or a bool) gets
   the discrete change ``p_j(v = level) - p_j(v = base)`` of each non-base level; the
   base is the level coded all zeros (treatment contrasts), else the first level.
@@ -16,28 +16,39 @@ For every outcome (the reference included, in level order) and every variable:
 frequency weights): average marginal effects, Stata's ``margins, dydx(*)``.
 ``at="mean"`` evaluates them at the (weighted) mean design row, ``margins, dydx(*)
 atmeans``; a discrete change at the means sets the factor to each level in every
-row and takes the mean design row. Standard errors use the analytic Jacobian of
-the effects with respect to the coefficients and the fit's covariance (robust
-types carry over). Rows are processed in blocks: memory is O(block · J · k).
+row and takes the mean design row. ``at={"write": [40, 60], "ses": "high"}`` sets
+those variables in every row first (``margins, dydx(*) at(write=(40 60) ses=3)``),
+one block of effects per grid point; ``by=`` averages within observed groups
+(``over()``). Standard errors use the analytic Jacobian of the effects with respect to
+the coefficients (:mod:`mnlogit.inference.averages`, one GEMM per row block) and the
+fit's covariance (robust types carry over). Memory is O(block).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from functools import partial
+from typing import Any, Literal, NamedTuple
 
 import numpy as np
 import pandas as pd
 
-from ..core.likelihood import model_probabilities
 from ..core.params import unvec
 from ..exceptions import DataError, MNLogitError
-from .distributions import normal_quantile, two_sided_pvalues
-from .prediction import probability_jacobian
+from .averages import derivative_sums, probability_sums, slope_sums
+from .counterfactual import (
+    Grid,
+    Item,
+    RowSet,
+    accumulate,
+    block_rows_for,
+    group_rows,
+    make_grid,
+)
+from .delta import delta_table
 
 At = Literal["overall", "mean"]
-_BLOCK_ROWS = 8192
 COLUMNS = [
     "outcome",
     "term",
@@ -95,29 +106,60 @@ def model_variables(results: Any, data: pd.DataFrame | None) -> list[Variable]:
     return list(found.values())
 
 
+def coefficient_matrix(results: Any) -> np.ndarray:
+    """The (k, J) coefficients in model order, with the reference's zero column first.
+
+    Examples
+    --------
+    >>> import mnlogit
+    >>> res = mnlogit.fit("Species ~ Sepal_Length", mnlogit.datasets.load_iris())
+    >>> coefficient_matrix(res).shape
+    (2, 3)
+    """
+    k = len(results.exog_names)
+    return np.column_stack([np.zeros(k), unvec(np.asarray(results.theta), k)])
+
+
+class Effect(NamedTuple):
+    """One effect at one grid point: model-order values (J,) and Jacobian (J, m·k)."""
+
+    point: int
+    term: str
+    kind: str
+    effect: np.ndarray
+    jacobian: np.ndarray
+
+
 def marginal_effects(
     results: Any,
-    at: At = "overall",
+    at: At | Mapping[str, Any] = "overall",
     variables: Sequence[str] | None = None,
     data: pd.DataFrame | None = None,
     alpha: float = 0.05,
+    by: str | Sequence[str] | None = None,
+    atmeans: bool = False,
 ) -> pd.DataFrame:
     """Marginal effects of every variable on every outcome probability.
 
     Parameters
     ----------
     results : a fitted :class:`~mnlogit.results.MNLogitResults`.
-    at : ``"overall"`` (average marginal effects) or ``"mean"`` (at the means).
+    at : ``"overall"`` (average marginal effects), ``"mean"`` (at the means), or a dict
+        variable -> value or list of values: the effects averaged over the rows with
+        those variables set, at every point of the grid of their combinations.
     variables : names to report (default: all variables of the model).
     data : rows to average over (formula fits); default the estimation rows of the
         fitted data.
     alpha : 1 - confidence level of the intervals.
+    by : column name(s) of the data: effects averaged within each observed group.
+    atmeans : with an ``at`` dict, evaluate at the mean design row instead of averaging.
 
     Returns
     -------
-    DataFrame with columns outcome, term, effect, std_error, z, p_value, conf_low,
-    conf_high, kind (``"dy/dx"`` or ``"discrete change"``), one row per outcome and
-    variable (or factor level), outcomes in level order.
+    DataFrame with one column per at-variable and by-column (when given), then outcome,
+    term, effect, std_error, z, p_value, conf_low, conf_high, kind (``"dy/dx"`` or
+    ``"discrete change"``): one row per outcome, grid point, group and variable (or
+    factor level), outcomes in level order.
 
     Examples
     --------
@@ -126,52 +168,153 @@ def marginal_effects(
     >>> me = res.marginal_effects()
     >>> bool(abs(me["effect"].sum()) < 1e-12)  # effects on probabilities sum to zero
     True
+    >>> res.marginal_effects(at={"Sepal_Length": [5, 6]})["Sepal_Length"].tolist()[:2]
+    [5.0, 6.0]
     """
-    if at not in ("overall", "mean"):
-        raise MNLogitError(f"at must be 'overall' or 'mean', got {at!r}")
-    z_crit = normal_quantile(alpha)
-    rows = estimation_rows(results, data)
-    chosen = model_variables(results, rows[0])
-    if variables is not None:
-        known = {v.name: v for v in chosen}
-        unknown = [v for v in variables if v not in known]
-        if unknown:
-            raise MNLogitError(
-                f"{', '.join(map(repr, unknown))} not among the model's variables "
-                f"({', '.join(map(repr, known))})"
-            )
-        chosen = [known[v] for v in variables]
-    k = len(results.exog_names)
-    coef = np.column_stack([np.zeros(k), unvec(np.asarray(results.theta), k)])
+    if isinstance(at, str):
+        if at not in ("overall", "mean"):
+            raise MNLogitError(f"at must be 'overall', 'mean' or a dict, got {at!r}")
+        atmeans = atmeans or at == "mean"
+        at = None
+    rows, weights, fitted = estimation_rows(results, data)
+    model_vars = model_variables(results, rows)
+    chosen = _chosen(model_vars, variables)
+    grid = make_grid(at, model_vars, rows)
+    labels, groups = group_rows(by, rows)
+    rowset = RowSet(results.model_frame, rows, weights, fitted, model_vars)
+    coef = coefficient_matrix(results)
+    entries = []
+    for group, positions in enumerate(groups):
+        for effect in average_effects(rowset, chosen, grid, coef, atmeans, positions):
+            entries.append((effect.point, group, effect))
+    entries.sort(key=lambda entry: entry[:2])  # stable: terms keep their order
     order = results.model_frame.outcome.level_order()
-    cov = np.asarray(results.vcov)
-    pieces = []
-    for variable in chosen:
-        contrasts = (
-            [(None, None)]
-            if not variable.levels
-            else [(level, variable.base) for level in variable.levels if level != variable.base]
+    estimate = np.stack([e.effect[order] for _, _, e in entries], axis=1)  # (J, entries)
+    jacobian = np.stack([e.jacobian[order] for _, _, e in entries], axis=1)
+    table = delta_table(estimate.ravel(), jacobian.reshape(estimate.size, -1), results.vcov, alpha)
+    table = table.rename(columns={"estimate": "effect", "statistic": "z"})
+    n_out = len(results.outcome_levels)
+    table["outcome"] = np.repeat(np.asarray(results.outcome_levels, dtype=object), len(entries))
+    table["term"] = [e.term for _, _, e in entries] * n_out
+    table["kind"] = [e.kind for _, _, e in entries] * n_out
+    keys = grid.frame().iloc[[p for p, _, _ in entries]].reset_index(drop=True)
+    if by is not None:
+        keys = pd.concat(
+            [keys, labels.iloc[[g for _, g, _ in entries]].reset_index(drop=True)], axis=1
         )
-        for level, base in contrasts:
-            effect, jac = _effect(results, rows, variable, (level, base), coef, at)
-            se = np.sqrt(np.maximum(np.einsum("jp,pq,jq->j", jac, cov, jac), 0.0))
-            term = variable.name if level is None else f"{variable.name}[{level} vs {base}]"
-            kind = "dy/dx" if level is None else "discrete change"
-            pieces.append((term, kind, effect[order], se[order]))
-    return _table(results.outcome_levels, pieces, z_crit)
+    keys = pd.concat([keys] * n_out, ignore_index=True)
+    return pd.concat([keys, table[COLUMNS]], axis=1)
 
 
-def _table(levels: tuple, pieces: list, z_crit: float) -> pd.DataFrame:
-    records = []
-    for j, outcome in enumerate(levels):
-        for term, kind, effect, se in pieces:
-            z = effect[j] / se[j] if se[j] > 0 else np.nan
-            records.append((outcome, term, effect[j], se[j], z, kind))
-    table = pd.DataFrame(records, columns=["outcome", "term", "effect", "std_error", "z", "kind"])
-    table["p_value"] = two_sided_pvalues(table["z"].to_numpy())
-    table["conf_low"] = table["effect"] - z_crit * table["std_error"]
-    table["conf_high"] = table["effect"] + z_crit * table["std_error"]
-    return table[COLUMNS]
+def _chosen(model_vars: list[Variable], variables: Sequence[str] | None) -> list[Variable]:
+    if variables is None:
+        return model_vars
+    known = {v.name: v for v in model_vars}
+    unknown = [v for v in variables if v not in known]
+    if unknown:
+        raise MNLogitError(
+            f"{', '.join(map(repr, unknown))} not among the model's variables "
+            f"({', '.join(map(repr, known))})"
+        )
+    return [known[v] for v in variables]
+
+
+def average_effects(
+    rowset: RowSet,
+    chosen: Sequence[Variable],
+    grid: Grid,
+    coef: np.ndarray,
+    atmeans: bool = False,
+    positions: np.ndarray | None = None,
+) -> list[Effect]:
+    """Effects of the ``chosen`` variables at every grid point, averaged over the rows
+    (``positions`` of them) or, with ``atmeans``, at their mean design row.
+
+    ``coef`` is the (k, J) model-order coefficient matrix (:func:`coefficient_matrix`);
+    effects and Jacobians are in model order.
+
+    Examples
+    --------
+    >>> import mnlogit
+    >>> df = mnlogit.datasets.load_iris()
+    >>> res = mnlogit.fit("Species ~ Sepal_Length", df)
+    >>> rows, weights, fitted = estimation_rows(res, None)
+    >>> variables = model_variables(res, rows)
+    >>> rowset = RowSet(res.model_frame, rows, weights, fitted, variables)
+    >>> effects = average_effects(rowset, variables, Grid(), coefficient_matrix(res))
+    >>> [(e.term, e.effect.shape) for e in effects]
+    [('Sepal_Length', (3,))]
+    """
+    linear = [v for v in chosen if not v.levels and v.column is not None]
+    curved = [v for v in chosen if not v.levels and v.column is None]
+    factors = [v for v in chosen if v.levels]
+    steps = {v.name: rowset.derivative_step(v.name) for v in curved}
+    items = []
+    for point in range(len(grid)):
+        settings = grid.settings(point)
+        if linear:
+            columns = [v.column for v in linear]
+            items.append(
+                Item(
+                    partial(_design, settings=settings),
+                    partial(slope_sums, coef=coef, columns=columns),
+                )
+            )
+        for v in curved:
+            items.append(
+                Item(
+                    partial(
+                        _design_and_derivative, settings=settings, name=v.name, step=steps[v.name]
+                    ),
+                    partial(derivative_sums, coef=coef),
+                )
+            )
+        for v in factors:
+            for level in v.levels:
+                items.append(
+                    Item(
+                        partial(_design, settings={**settings, v.name: level}),
+                        partial(probability_sums, coef=coef),
+                    )
+                )
+    n_out, n_terms = coef.shape[1], coef.shape[0]
+    width = max(len(linear), 1) * n_out * (n_out - 1) + 4 * n_terms
+    sums = iter(accumulate(rowset, items, positions, atmeans, block_rows_for(width)))
+    effects = []
+    for point in range(len(grid)):
+        if linear:
+            values, jacobians = next(sums)
+            effects += [
+                Effect(point, v.name, "dy/dx", values[i], jacobians[i])
+                for i, v in enumerate(linear)
+            ]
+        for v in curved:
+            effects.append(Effect(point, v.name, "dy/dx", *next(sums)))
+        for v in factors:
+            at_level = {level: next(sums) for level in v.levels}
+            base_value, base_jac = at_level[v.base]
+            effects += [
+                Effect(
+                    point,
+                    f"{v.name}[{level} vs {v.base}]",
+                    "discrete change",
+                    value - base_value,
+                    jac - base_jac,
+                )
+                for level, (value, jac) in at_level.items()
+                if level != v.base
+            ]
+    return effects
+
+
+def _design(block: Any, settings: dict) -> tuple[np.ndarray]:
+    return (block.design(settings),)
+
+
+def _design_and_derivative(
+    block: Any, settings: dict, name: str, step: float
+) -> tuple[np.ndarray, np.ndarray]:
+    return block.design(settings), block.derivative(settings, name, step)
 
 
 def estimation_rows(results: Any, data: pd.DataFrame | None) -> tuple[Any, np.ndarray, bool]:
@@ -192,115 +335,3 @@ def estimation_rows(results: Any, data: pd.DataFrame | None) -> tuple[Any, np.nd
         return rows, weights, True
     _, kept = frame.design_for(data)
     return data.iloc[kept], np.ones(len(kept)), False
-
-
-def _designs(
-    results: Any,
-    rows_data: Any,
-    fitted: bool,
-    variable: Variable,
-    contrast: tuple[Any, Any],
-) -> Iterator[tuple[slice, np.ndarray, np.ndarray]]:
-    """Per row block: (rows, X or X at the level, dX/dv or X at the base)."""
-    frame = results.model_frame
-    n = frame.n_rows if rows_data is None else len(rows_data)
-    for start in range(0, n, _BLOCK_ROWS):
-        rows = slice(start, min(n, start + _BLOCK_ROWS))
-        block = None if rows_data is None else rows_data.iloc[rows]
-        if variable.levels:
-            level, base = contrast
-            yield (
-                rows,
-                _design_at(frame, block, variable, level),
-                _design_at(frame, block, variable, base),
-            )
-            continue
-        X = frame.X[rows] if fitted else _design(frame, block)
-        if variable.column is not None:  # enters linearly: dX/dv is its unit column
-            grad = np.zeros_like(X)
-            grad[:, variable.column] = 1.0
-            yield rows, X, grad
-            continue
-        grad, kept = frame.design_derivative(block, variable.name)
-        if len(kept) != len(block):
-            raise DataError(f"{len(block) - len(kept)} rows have missing values")
-        yield rows, X, grad
-
-
-def _design(frame: Any, block: pd.DataFrame) -> np.ndarray:
-    X, kept = frame.design_for(block)
-    if len(kept) != len(block):
-        raise DataError(f"{len(block) - len(kept)} rows have missing values")
-    return X
-
-
-def _design_at(frame: Any, block: pd.DataFrame, variable: Variable, value: Any) -> np.ndarray:
-    column = block[variable.name]
-    if isinstance(column.dtype, pd.CategoricalDtype):
-        values = pd.Categorical([value] * len(block), categories=column.cat.categories)
-    else:
-        values = pd.Series([value] * len(block), index=block.index, dtype=column.dtype)
-    return _design(frame, block.assign(**{variable.name: values}))
-
-
-def _effect(
-    results: Any,
-    rows: tuple[Any, np.ndarray, bool],
-    variable: Variable,
-    contrast: tuple[Any, Any],
-    coef: np.ndarray,
-    at: str,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Effect (J,) in model order and its Jacobian (J, k*m) in outcome-major order.
-
-    ``rows`` is what :func:`estimation_rows` returns; ``contrast`` the (level, base)
-    of a discrete change.
-    """
-    rows_data, weights, fitted = rows
-    designs = _designs(results, rows_data, fitted, variable, contrast)
-    total_w = float(weights.sum())
-    if at == "mean":
-        first = second = 0.0
-        for block, A, B in designs:
-            first = first + weights[block] @ A / total_w
-            second = second + weights[block] @ B / total_w
-        blocks = [(np.ones(1), np.atleast_2d(first), np.atleast_2d(second))]
-        total_w = 1.0
-    else:
-        blocks = ((weights[block], A, B) for block, A, B in designs)
-    effect = np.zeros(coef.shape[1])
-    jac = np.zeros((coef.shape[1], coef.shape[1] - 1, coef.shape[0]))
-    part = _discrete_part if variable.levels else _derivative_part
-    for w, A, B in blocks:
-        e, j = part(A, B, coef, w)
-        effect += e
-        jac += j
-    return effect / total_w, jac.reshape(coef.shape[1], -1) / total_w
-
-
-def _derivative_part(
-    X: np.ndarray, G: np.ndarray, coef: np.ndarray, w: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """Weighted sums over a block of dp/dv and of its Jacobian (J, m, k)."""
-    probs = model_probabilities(X @ coef[:, 1:])
-    u = G @ coef  # (b, J): derivative of each linear predictor along v
-    dev = u - np.einsum("ij,ij->i", probs, u)[:, None]
-    effect = probs * dev
-    jac_p = probability_jacobian(probs)  # p_ij (δ_jl - p_il)
-    # d effect_ij / d β_l = [jac_p_ijl dev_ij - p_ij p_il dev_il] x_i + jac_p_ijl g_i
-    c_x = jac_p * dev[:, :, None] - probs[:, :, None] * (probs[:, 1:] * dev[:, 1:])[:, None, :]
-    jac = np.einsum("i,ijl,ik->jlk", w, c_x, X) + np.einsum("i,ijl,ik->jlk", w, jac_p, G)
-    return w @ effect, jac
-
-
-def _discrete_part(
-    X_level: np.ndarray, X_base: np.ndarray, coef: np.ndarray, w: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """Weighted sums over a block of p(level) - p(base) and of its Jacobian (J, m, k)."""
-    effect = np.zeros(coef.shape[1])
-    jac = 0.0
-    for X, sign in ((X_level, 1.0), (X_base, -1.0)):
-        probs = model_probabilities(X @ coef[:, 1:])
-        effect = effect + sign * (w @ probs)
-        jac = jac + sign * np.einsum("i,ijl,ik->jlk", w, probability_jacobian(probs), X)
-    return effect, jac
