@@ -54,8 +54,9 @@ def test_table_columns_and_inference(anes_fit):
     me = anes_fit.marginal_effects(variables=["age"], alpha=0.1)
     assert me.columns.tolist() == margins.COLUMNS
     np.testing.assert_allclose(me["z"], me["effect"] / me["std_error"])
-    np.testing.assert_allclose(me["conf_high"] - me["effect"], 1.6448536 * me["std_error"],
-                               rtol=1e-6)
+    np.testing.assert_allclose(
+        me["conf_high"] - me["effect"], 1.6448536 * me["std_error"], rtol=1e-6
+    )
     # Probabilities sum to one, so their derivatives sum to zero over outcomes.
     assert abs(me["effect"].sum()) < 1e-14
 
@@ -75,7 +76,8 @@ def test_nonlinear_terms_equal_finite_differences_of_predictions(anes96):
     me = res.marginal_effects(variables=["education"])
     term = "education[PhD vs 1-8 grades]"
     expected = _average_probs(res, anes96.assign(education="PhD")) - _average_probs(
-        res, anes96.assign(education="1-8 grades"))
+        res, anes96.assign(education="1-8 grades")
+    )
     np.testing.assert_allclose(me.loc[me["term"] == term, "effect"], expected, atol=1e-14)
 
 
@@ -90,8 +92,10 @@ def test_delta_method_jacobian_equals_finite_differences(anes96, atmeans, variab
     rowset = counterfactual.RowSet(res.model_frame, rows, weights, fitted, model_vars)
     grid = counterfactual.make_grid({"income": [5, 20]}, model_vars, rows)
 
+    k = len(res.exog_names)
+
     def effects_at(theta):
-        coef = np.column_stack([np.zeros(len(res.exog_names)), theta.reshape(-1, len(res.exog_names)).T])
+        coef = np.column_stack([np.zeros(k), theta.reshape(-1, k).T])
         found = margins.average_effects(rowset, chosen, grid, coef, atmeans)
         return np.stack([e.effect for e in found]), np.stack([e.jacobian for e in found])
 
@@ -103,15 +107,20 @@ def test_delta_method_jacobian_equals_finite_differences(anes96, atmeans, variab
     for p in range(theta.size):
         step = np.zeros_like(theta)
         step[p] = 1e-6 / scale[p]
-        numeric[:, :, p] = (effects_at(theta + step)[0] - effects_at(theta - step)[0]) / (2 * step[p])
+        up, down = effects_at(theta + step)[0], effects_at(theta - step)[0]
+        numeric[:, :, p] = (up - down) / (2 * step[p])
     np.testing.assert_allclose(jac, numeric, rtol=1e-5, atol=1e-9)
 
 
 def test_row_blocks_do_not_change_the_result(anes_fit, monkeypatch):
     whole = anes_fit.marginal_effects()
     monkeypatch.setattr(counterfactual, "BLOCK_FLOATS", 100)  # blocks of 256 rows
-    np.testing.assert_allclose(anes_fit.marginal_effects()[["effect", "std_error"]],
-                               whole[["effect", "std_error"]], rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(
+        anes_fit.marginal_effects()[["effect", "std_error"]],
+        whole[["effect", "std_error"]],
+        rtol=1e-12,
+        atol=1e-15,
+    )
 
 
 def test_array_fit_and_weights_equal_expanded_rows(anes96):
@@ -123,8 +132,7 @@ def test_array_fit_and_weights_equal_expanded_rows(anes96):
     full = expanded.fit()
     a, b = weighted.marginal_effects(), full.marginal_effects()
     assert a["term"].unique().tolist() == ["x1", "x2"]
-    np.testing.assert_allclose(a[["effect", "std_error"]], b[["effect", "std_error"]],
-                               rtol=1e-7)
+    np.testing.assert_allclose(a[["effect", "std_error"]], b[["effect", "std_error"]], rtol=1e-7)
 
 
 def test_bad_requests(anes_fit, anes96, tmp_path):
@@ -137,8 +145,7 @@ def test_bad_requests(anes_fit, anes96, tmp_path):
     loaded = mnlogit.load(path)
     with pytest.raises(mnlogit.DataError, match="pass data="):
         loaded.marginal_effects()
-    pd.testing.assert_frame_equal(loaded.marginal_effects(data=anes96),
-                                  anes_fit.marginal_effects())
+    pd.testing.assert_frame_equal(loaded.marginal_effects(data=anes96), anes_fit.marginal_effects())
 
 
 def test_linear_shortcut_equals_differentiating_the_design(anes96):
@@ -149,8 +156,9 @@ def test_linear_shortcut_equals_differentiating_the_design(anes96):
     for at in ("overall", "mean"):
         a = plain.marginal_effects(at=at, variables=["age"])
         b = wrapped.marginal_effects(at=at, variables=["age"])
-        np.testing.assert_allclose(a[["effect", "std_error"]], b[["effect", "std_error"]],
-                                   rtol=1e-7)
+        np.testing.assert_allclose(
+            a[["effect", "std_error"]], b[["effect", "std_error"]], rtol=1e-7
+        )
 
 
 def test_effects_over_other_data_of_the_same_length(anes96):

@@ -11,8 +11,8 @@ estimate is ``c'θ + c0`` with standard error ``sqrt(c' V c)``.
 ``nlcom(func)`` calls ``func`` with the coefficients as a DataFrame shaped like
 ``params`` (terms x non-reference outcomes) and accepts a number or a Series; its
 Jacobian comes from central differences with Richardson extrapolation (error
-O(h^4)), each coefficient's step scaled to its size, as Stata's ``nlcom`` differentiates
-numerically too.
+O(h^4)), each coefficient's step scaled to its size and standard error, as Stata's
+``nlcom`` differentiates numerically too.
 """
 
 from __future__ import annotations
@@ -222,6 +222,8 @@ class _Parser:
                 self._fail("expected ')' before")
             self.at += 1
             return form
+        if not char:
+            self._fail("expected a number, '(' or a coefficient, found")
         number = _NUMBER.match(self.text, self.at)
         if number:
             self.at = number.end()
@@ -302,7 +304,9 @@ def nlcom(
         params = results.params.copy()
         params.loc[list(results.exog_names)] = unvec(point, len(results.exog_names))
         try:
-            value = func(params)
+            # numpy's invalid-value warnings become the clearer "not finite" error below
+            with np.errstate(all="ignore"):
+                value = func(params)
         except Exception as err:  # the user's function may fail in any way
             raise MNLogitError(
                 f"the nlcom function {label!r} raised {type(err).__name__}: {err} ({where})"
@@ -310,9 +314,12 @@ def nlcom(
         return _as_values(value, label, where)
 
     names, values = evaluate(theta, "at the estimates")
-    # Steps about eps^(1/5) relative to each coefficient: Richardson-extrapolated central
-    # differences then err by O(h^4) + O(eps/h), near 1e-13 relative for smooth functions.
-    steps = 1e-3 * np.maximum(np.abs(theta), 1.0)
+    # Steps of 1e-3 of each coefficient's size or standard error, whichever is larger
+    # (the scale on which functions of it bend): Richardson-extrapolated central
+    # differences then err by about (h/scale)^4 + eps/h, near 1e-12 relative.
+    se = np.sqrt(np.abs(np.diag(np.asarray(results.vcov))))
+    scale = np.fmax(np.abs(theta), np.nan_to_num(se))
+    steps = 1e-3 * np.where(scale > 0, scale, 1.0)
     jacobian = np.empty((len(values), theta.size))
     for p in range(theta.size):
         differences = []

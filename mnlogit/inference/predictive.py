@@ -77,8 +77,8 @@ def predictions(
     >>> table = res.predictions(at={"vote": [0, 1]})
     >>> table[["vote", "outcome", "estimate"]].round(3).head(2)
        vote   outcome  estimate
-    0     0  Democrat     0.717
-    1     1  Democrat     0.055
+    0     0  Democrat     0.665
+    1     1  Democrat     0.035
     >>> res.predictions(at={"vote": [0, 1]}, contrast="reference")["contrast"][0]
     '1 - 0'
     """

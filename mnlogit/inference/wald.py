@@ -10,6 +10,7 @@ survey design it becomes Stata's design-adjusted F statistic
 
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -47,10 +48,22 @@ class TestResult:
         return chi2_pvalue(self.statistic, self.df)
 
     def __repr__(self) -> str:
-        robust = f" [{self.cov_type} covariance]" if self.cov_type not in ("", "nonrobust") else ""
         return (
             f"<{self.test} test: chi2({self.df}) = {self.statistic:.4f}, "
-            f"p = {self.pvalue:.4g}; H0: {self.hypothesis}{robust}>"
+            f"p = {self.pvalue:.4g}; H0: {self.hypothesis}{self._robust()}>"
+        )
+
+    def _robust(self) -> str:
+        return f" [{self.cov_type} covariance]" if self.cov_type not in ("", "nonrobust") else ""
+
+    def _repr_html_(self) -> str:
+        """A one-row table for notebooks: hypothesis, chi2, df, p-value."""
+        caption = html.escape(f"{self.test} test{self._robust()}")
+        return (
+            f"<table><caption>{caption}</caption>"
+            "<tr><th>H0</th><th>chi2</th><th>df</th><th>p-value</th></tr>"
+            f"<tr><td>{html.escape(self.hypothesis)}</td><td>{self.statistic:.4f}</td>"
+            f"<td>{self.df}</td><td>{self.pvalue:.4g}</td></tr></table>"
         )
 
 
