@@ -82,13 +82,15 @@ def test_nonlinear_terms_equal_finite_differences_of_predictions(anes96):
 
 
 @pytest.mark.parametrize("atmeans", [False, True])
-@pytest.mark.parametrize("variable", ["age", "age_sq", "education"])
+@pytest.mark.parametrize("variable", ["age", "age_sq", "vote", "linear"])
 def test_delta_method_jacobian_equals_finite_differences(anes96, atmeans, variable):
-    data = anes96.assign(age_sq=anes96["age"])  # enters through I(age_sq**2) only: not linear
-    res = mnlogit.fit("party3 ~ age + I(age_sq**2) + income + C(education)", data)
+    # every other row (designs of factor levels are rebuilt for each step: keep it quick)
+    data = anes96.iloc[::2].assign(age_sq=anes96["age"])  # I(age_sq**2) only: not linear
+    linear = " + ".join(["age", "income", "selfLR", "logpopul"])  # 4 > 3 outcomes: moment kernel
+    res = mnlogit.fit(f"party3 ~ {linear} + I(age_sq**2) + C(vote)", data)
     rows, weights, fitted = margins.estimation_rows(res, None)
     model_vars = margins.model_variables(res, rows)
-    chosen = [v for v in model_vars if v.name == variable]
+    chosen = [v for v in model_vars if v.name == variable or (variable == "linear" and v.column)]
     rowset = counterfactual.RowSet(res.model_frame, rows, weights, fitted, model_vars)
     grid = counterfactual.make_grid({"income": [5, 20]}, model_vars, rows)
 
@@ -110,6 +112,28 @@ def test_delta_method_jacobian_equals_finite_differences(anes96, atmeans, variab
         up, down = effects_at(theta + step)[0], effects_at(theta - step)[0]
         numeric[:, :, p] = (up - down) / (2 * step[p])
     np.testing.assert_allclose(jac, numeric, rtol=1e-5, atol=1e-9)
+
+
+def test_many_slopes_at_once_equal_one_at_a_time(anes_fit, ref):
+    together = anes_fit.marginal_effects()  # 5 variables, 7 outcomes: per-variable kernel
+    one = [anes_fit.marginal_effects(variables=[v]) for v in ref["variables"]]
+    alone = pd.concat(one).sort_values(["outcome", "term"], kind="stable")
+    together = together.sort_values(["outcome", "term"], kind="stable")
+    np.testing.assert_allclose(
+        together[["effect", "std_error"]], alone[["effect", "std_error"]], rtol=1e-12, atol=1e-16
+    )
+    small = mnlogit.fit("party3 ~ age + income + selfLR + educ", anes_fit.model.data)
+    together = small.marginal_effects()  # 4 variables, 3 outcomes: moment kernel
+    alone = pd.concat(
+        [small.marginal_effects(variables=[v]) for v in ["age", "income", "selfLR", "educ"]]
+    )
+    order = ["outcome", "term"]
+    np.testing.assert_allclose(
+        together.sort_values(order)[["effect", "std_error"]],
+        alone.sort_values(order)[["effect", "std_error"]],
+        rtol=1e-11,
+        atol=1e-16,
+    )
 
 
 def test_row_blocks_do_not_change_the_result(anes_fit, monkeypatch):

@@ -69,6 +69,9 @@ def slope_sums(
     """Sums of ``dp_ij/dv`` (V, J) and their Jacobians (V, J, m·k) for variables that
     enter the design as one column each (``g_i`` the unit vector of that column).
 
+    The per-row work grows with V·J·m; past V = J the moments of the probabilities
+    (:func:`_moment_slope_sums`) cost J·J·m whatever the number of variables.
+
     Examples
     --------
     >>> import numpy as np
@@ -78,6 +81,8 @@ def slope_sums(
     array([[-0.5,  0.5]])
     """
     columns = list(columns)
+    if len(columns) > coef.shape[1]:
+        return _moment_slope_sums(X, weights, coef, columns)
     probs = model_probabilities(X @ coef[:, 1:])
     slopes = coef[columns]  # (V, J): u_ivj, the same for every row
     dev = slopes[None, :, :] - (probs @ slopes.T)[:, :, None]
@@ -87,6 +92,42 @@ def slope_sums(
     jac[np.arange(n_var), :, :, columns] += weighted_a.sum(axis=0)
     effect = np.einsum("ij,ivj->vj", probs * weights[:, None], dev)
     return effect, jac.reshape(n_var, n_out, -1)
+
+
+def _moment_slope_sums(
+    X: np.ndarray, weights: np.ndarray, coef: np.ndarray, columns: list[int]
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`slope_sums` through weighted moments of the probabilities.
+
+    With ``dev_ivj = β_vj - Σ_h β_vh p_ih`` every sum is linear in ``β_v``:
+    ``Σ_i w_i p_ij dev_ivj = β_vj S_j - Σ_h β_vh Q_hj`` and the Jacobian is
+    ``1{j = l} (β_vj M_j - Σ_h β_vh T_hj) - (β_vj + β_vl) T_jl + 2 Σ_h β_vh U_hjl``
+    (plus ``Σ_i w_i a_ijl`` in v's column), with ``S_j = Σ w p_j``, ``Q_hj = Σ w p_h p_j``,
+    ``M_j = Σ w p_j x``, ``T_hj = Σ w p_h p_j x`` and ``U_hjl = Σ w p_h p_j p_l x``:
+    one GEMM of J + J² + J²m columns, then small products with the coefficients.
+    """
+    probs = model_probabilities(X @ coef[:, 1:])
+    n_rows, n_out = probs.shape
+    n_free, n_terms = n_out - 1, X.shape[1]
+    first = probs * weights[:, None]
+    second = first[:, :, None] * probs[:, None, :]  # (b, J, J)
+    third = second[:, :, :, None] * probs[:, None, None, 1:]  # (b, J, J, m)
+    operand = np.concatenate([first, second.reshape(n_rows, -1), third.reshape(n_rows, -1)], axis=1)
+    moments = operand.T @ X
+    M = moments[:n_out]
+    T = moments[n_out : n_out + n_out**2].reshape(n_out, n_out, n_terms)
+    U = moments[n_out + n_out**2 :].reshape(n_out, n_out, n_free, n_terms)
+    S, Q = first.sum(axis=0), second.sum(axis=0)
+    beta = coef[columns]  # (V, J)
+    effect = beta * S - beta @ Q
+    diagonal = beta[:, :, None] * M - np.einsum("vh,hjk->vjk", beta, T)  # (V, J, k)
+    jac = 2.0 * np.einsum("vh,hjlk->vjlk", beta, U)
+    jac -= (beta[:, :, None] + beta[:, None, 1:])[..., None] * T[None, :, 1:, :]
+    others = np.arange(1, n_out)
+    jac[:, others, others - 1, :] += diagonal[:, 1:, :]
+    linear = np.diag(S)[:, 1:] - Q[:, 1:]  # Σ_i w_i a_ijl
+    jac[np.arange(len(columns)), :, :, columns] += linear
+    return effect, jac.reshape(len(columns), n_out, -1)
 
 
 def derivative_sums(

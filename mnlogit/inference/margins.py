@@ -278,7 +278,8 @@ def average_effects(
                     )
                 )
     n_out, n_terms = coef.shape[1], coef.shape[0]
-    width = max(len(linear), 1) * n_out * (n_out - 1) + 4 * n_terms
+    # the slope kernel's widest temporary: V·J·m, or J + J² + J²m past V = J
+    width = max(1, min(len(linear), n_out)) * n_out * n_out + 4 * n_terms
     sums = iter(accumulate(rowset, items, positions, atmeans, block_rows_for(width)))
     effects = []
     for point in range(len(grid)):
