@@ -92,11 +92,12 @@ def agreement(ours, theirs) -> tuple[float, float]:
 def side_by_side(reps: int) -> dict:
     case = make_case("n1e5")
     seconds: dict[str, dict[str, list[float]]] = {"mnlogit": {}, "statsmodels": {}}
+    theirs: dict = {}
     for rep in range(reps):
         ours = run_ours(case)
         # statsmodels' AMEs take minutes (a numerical Jacobian over all rows): once.
         timed = run_statsmodels(case, overall=rep == 0)
-        theirs = timed if rep == 0 else {**theirs, **timed}
+        theirs.update(timed)
         for tool, result in (("mnlogit", ours), ("statsmodels", timed)):
             for task, (elapsed, _) in result.items():
                 seconds[tool].setdefault(task, []).append(elapsed)
