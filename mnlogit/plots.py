@@ -77,6 +77,12 @@ def effect_grid(
     unknown = [name for name in at if name not in variables]
     if unknown:
         raise MNLogitError(f"at= names {', '.join(map(repr, unknown))}, not model variables")
+    several = [n for n, v in at.items() if not isinstance(v, str) and np.ndim(v) > 0]
+    if several:
+        raise MNLogitError(
+            f"plot_effects holds {several[0]!r} at one value; for one line per value use "
+            f"plot_predictions(at={{{several[0]!r}: [...], {variable!r}: [...]}}, x={variable!r})"
+        )
     target = variables[variable]
     values = (
         list(target.levels)

@@ -746,7 +746,7 @@ class MNLogitResults:
         return pred_table(self)
 
     def marginal_effects(
-        self, at: str | Mapping[str, Any] = "overall", **options: Any
+        self, at: Literal["overall", "mean"] | Mapping[str, Any] = "overall", **options: Any
     ) -> pd.DataFrame:
         """Average marginal effects, effects at the means, or at a grid of values
         (``at={"write": [40, 60]}``); see :func:`mnlogit.inference.margins.marginal_effects`.

@@ -75,3 +75,5 @@ def test_bad_requests(res):
         res.plot_predictions(x="math")
     with pytest.raises(MNLogitError, match="'elite' is not an outcome level"):
         res.plot_predictions(x="write", outcomes=["elite"])
+    with pytest.raises(MNLogitError, match=r"one value; for one line per value use plot_pred"):
+        res.plot_effects("write", at={"ses": ["low", "high"]})

@@ -147,7 +147,11 @@ def _is_level(value: Any, levels: tuple) -> bool:
 
 
 def _is_finite_number(value: Any) -> bool:
-    return isinstance(value, numbers.Real) and not isinstance(value, bool) and np.isfinite(value)
+    return (
+        isinstance(value, numbers.Real)
+        and not isinstance(value, bool)
+        and np.isfinite(float(value))
+    )
 
 
 def group_rows(by: str | Sequence[str] | None, rows: Any) -> tuple[pd.DataFrame, list[Any]]:
@@ -190,6 +194,17 @@ class RowSet:
     weights : (n,) weights of the rows.
     fitted : whether the rows are the fitted ones, whose design is ``frame.X``.
     variables : the model's variables (``mnlogit.inference.margins.model_variables``).
+
+    Examples
+    --------
+    >>> import mnlogit
+    >>> from mnlogit.inference.margins import estimation_rows, model_variables
+    >>> res = mnlogit.fit("party3 ~ age + C(vote)", mnlogit.datasets.load_anes96())
+    >>> rows, weights, fitted = estimation_rows(res, None)
+    >>> rowset = RowSet(res.model_frame, rows, weights, fitted, model_variables(res, rows))
+    >>> block = next(rowset.blocks(None, 5))
+    >>> block.design({"age": 30.0, "vote": 1}).tolist()[0]
+    [1.0, 1.0, 30.0]
     """
 
     def __init__(
@@ -227,7 +242,7 @@ class RowBlock:
     def __init__(self, rowset: RowSet, index: slice | np.ndarray) -> None:
         self.rowset = rowset
         self.weights = rowset.weights[index]
-        self.rows = None if rowset.rows is None else rowset.rows.iloc[index]
+        self.rows: Any = None if rowset.rows is None else rowset.rows.iloc[index]
         self._index = index
         self._recent: dict[Hashable, np.ndarray] = {}
 
@@ -296,7 +311,18 @@ def column_at(column: pd.Series, value: Any, categorical: bool) -> Any:
 
 
 def design_of(frame: Any, rows: pd.DataFrame) -> np.ndarray:
-    """The design of complete data rows; a row the encoding cannot use is an error."""
+    """The design of complete data rows; a row the encoding cannot use is an error.
+
+    Examples
+    --------
+    >>> import mnlogit
+    >>> df = mnlogit.datasets.load_anes96()
+    >>> res = mnlogit.fit("party3 ~ np.log(age)", df)
+    >>> design_of(res.model_frame, df.head(2).assign(age=-1.0))
+    Traceback (most recent call last):
+    ...
+    mnlogit.exceptions.DataError: 2 of 2 rows give missing design values at the requested ...
+    """
     X, kept = frame.design_for(rows)
     if len(kept) != len(rows):
         raise DataError(
@@ -330,7 +356,8 @@ def design_derivative(frame: Any, rows: pd.DataFrame, name: str, step: float) ->
 @dataclass(frozen=True)
 class Item:
     """One averaged quantity: the designs it reads from a block, and the kernel that
-    sums it (and its Jacobian) over the block, called ``kernel(*designs, weights)``."""
+    sums it (and its Jacobian) over the block, called ``kernel(*designs, weights)``
+    (see :func:`accumulate`)."""
 
     designs: Callable[[RowBlock], tuple[np.ndarray, ...]]
     kernel: Callable[..., tuple[np.ndarray, ...]]
@@ -349,11 +376,13 @@ def accumulate(
     Examples
     --------
     >>> import numpy as np
-    >>> rows = RowSet(None, None, np.array([1.0, 3.0]), True, [])
-    >>> rows.frame = type("F", (), {"X": np.array([[1.0], [2.0]])})()
-    >>> item = Item(lambda block: (block.X,), lambda X, w: (w @ X,))
-    >>> accumulate(rows, [item]), accumulate(rows, [item], atmeans=True)
-    ([(array([1.75]),)], [(array([1.75]),)])
+    >>> from types import SimpleNamespace
+    >>> frame = SimpleNamespace(X=np.array([[1.0], [2.0]]))
+    >>> rows = RowSet(frame, None, np.array([1.0, 3.0]), True, [])
+    >>> mean = Item(lambda block: (block.X,), lambda X, w: (w @ X,))
+    >>> square = Item(lambda block: (block.X,), lambda X, w: (w @ X**2,))
+    >>> accumulate(rows, [mean, square]), accumulate(rows, [square], atmeans=True)
+    ([(array([1.75]),), (array([3.25]),)], [(array([3.0625]),)])
     """
     weights = rowset.weights if positions is None else rowset.weights[positions]
     total = float(weights.sum())
@@ -365,6 +394,7 @@ def accumulate(
         for block in rowset.blocks(positions, block_rows, span):
             for i, item in enumerate(items):
                 designs = item.designs(block)
+                part: Sequence[np.ndarray]
                 if atmeans:
                     part = [block.weights @ design for design in designs]
                 else:

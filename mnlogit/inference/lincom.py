@@ -21,7 +21,7 @@ import html
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NoReturn
 
 import numpy as np
 import pandas as pd
@@ -174,7 +174,7 @@ class _Parser:
         rest = self.text[self.at :].strip()
         return re.split(r"\s+", rest)[0] if rest else "the end"
 
-    def _fail(self, what: str) -> None:
+    def _fail(self, what: str) -> NoReturn:
         raise MNLogitError(
             f"cannot read the lincom expression {self.text!r}: {what} {self._token()!r} "
             f"at position {self.at}"
@@ -297,7 +297,7 @@ def nlcom(
     normal_quantile(alpha)
     if not callable(func):
         raise MNLogitError(f"nlcom needs a function of the coefficients, got {type(func).__name__}")
-    label = name or getattr(func, "__name__", "nlcom")
+    label = str(name or getattr(func, "__name__", "nlcom"))
     theta = np.asarray(results.theta, dtype=float)
 
     def evaluate(point: np.ndarray, where: str) -> tuple[tuple[str, ...], np.ndarray]:

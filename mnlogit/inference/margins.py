@@ -171,15 +171,17 @@ def marginal_effects(
     >>> res.marginal_effects(at={"Sepal_Length": [5, 6]})["Sepal_Length"].tolist()[:2]
     [5.0, 6.0]
     """
+    grid_at: Mapping[str, Any] | None = None
     if isinstance(at, str):
         if at not in ("overall", "mean"):
             raise MNLogitError(f"at must be 'overall', 'mean' or a dict, got {at!r}")
         atmeans = atmeans or at == "mean"
-        at = None
+    else:
+        grid_at = at
     rows, weights, fitted = estimation_rows(results, data)
     model_vars = model_variables(results, rows)
     chosen = _chosen(model_vars, variables)
-    grid = make_grid(at, model_vars, rows)
+    grid = make_grid(grid_at, model_vars, rows)
     labels, groups = group_rows(by, rows)
     rowset = RowSet(results.model_frame, rows, weights, fitted, model_vars)
     coef = coefficient_matrix(results)
@@ -253,7 +255,7 @@ def average_effects(
     for point in range(len(grid)):
         settings = grid.settings(point)
         if linear:
-            columns = [v.column for v in linear]
+            columns = [v.column for v in linear if v.column is not None]
             items.append(
                 Item(
                     partial(_design, settings=settings),
