@@ -230,11 +230,6 @@ class RowSet:
             chunk = slice(start, min(last, start + size))
             yield RowBlock(self, chunk if positions is None else positions[chunk])
 
-    def derivative_step(self, name: str) -> float:
-        """Central-difference step for a variable: 1e-4 of its spread (at least 1e-4)."""
-        values = pd.to_numeric(self.rows[name]).astype(float)
-        return 1e-4 * max(1.0, float(np.nanstd(values)))
-
 
 class RowBlock:
     """One block of a :class:`RowSet`: weights, data rows and designs at grid points."""
@@ -284,13 +279,13 @@ class RowBlock:
         }
         return self.rows.assign(**changed) if changed else self.rows
 
-    def derivative(self, settings: Settings, name: str, step: float) -> np.ndarray:
+    def derivative(self, settings: Settings, name: str) -> np.ndarray:
         """dX/dv of the rows at the grid point, v = ``name`` (a continuous variable)."""
         if self.rows is None or self.rowset.variables[name].column is not None:
             gradient = np.zeros_like(self.X)
             gradient[:, self.rowset.variables[name].column] = 1.0
             return gradient
-        return design_derivative(self.rowset.frame, self.counterfactual_rows(settings), name, step)
+        return design_derivative(self.rowset.frame, self.counterfactual_rows(settings), name)
 
 
 def column_at(column: pd.Series, value: Any, categorical: bool) -> Any:
@@ -332,25 +327,25 @@ def design_of(frame: Any, rows: pd.DataFrame) -> np.ndarray:
     return X
 
 
-def design_derivative(frame: Any, rows: pd.DataFrame, name: str, step: float) -> np.ndarray:
-    """dX/dv of data rows with respect to the continuous variable ``name``.
-
-    Central differences of the design (exact for terms linear or quadratic in v). The
-    only place margins differentiate the design: an analytic derivative from the design
-    layer replaces this body.
+def design_derivative(frame: Any, rows: pd.DataFrame, name: str) -> np.ndarray:
+    """dX/dv of data rows with respect to the continuous variable ``name``: the design
+    layer's derivative (analytic for columns, centring, splines and their products).
 
     Examples
     --------
     >>> import mnlogit
     >>> df = mnlogit.datasets.load_anes96()
     >>> res = mnlogit.fit("party3 ~ age + I(age**2)", df)
-    >>> design_derivative(res.model_frame, df.head(1), "age", 1e-3).round(6).tolist()
+    >>> design_derivative(res.model_frame, df.head(1), "age").round(6).tolist()
     [[0.0, 1.0, 72.0]]
     """
-    values = pd.to_numeric(rows[name]).astype(float)
-    up = design_of(frame, rows.assign(**{name: values + step}))
-    down = design_of(frame, rows.assign(**{name: values - step}))
-    return (up - down) / (2.0 * step)
+    gradient, kept = frame.design_derivative(rows, name)
+    if len(kept) != len(rows):
+        raise DataError(
+            f"{len(rows) - len(kept)} of {len(rows)} rows give missing design derivatives "
+            f"in {name!r} at the requested settings"
+        )
+    return gradient
 
 
 @dataclass(frozen=True)

@@ -250,7 +250,6 @@ def average_effects(
     linear = [v for v in chosen if not v.levels and v.column is not None]
     curved = [v for v in chosen if not v.levels and v.column is None]
     factors = [v for v in chosen if v.levels]
-    steps = {v.name: rowset.derivative_step(v.name) for v in curved}
     items = []
     for point in range(len(grid)):
         settings = grid.settings(point)
@@ -265,9 +264,7 @@ def average_effects(
         for v in curved:
             items.append(
                 Item(
-                    partial(
-                        _design_and_derivative, settings=settings, name=v.name, step=steps[v.name]
-                    ),
+                    partial(_design_and_derivative, settings=settings, name=v.name),
                     partial(derivative_sums, coef=coef),
                 )
             )
@@ -314,10 +311,8 @@ def _design(block: Any, settings: dict) -> tuple[np.ndarray]:
     return (block.design(settings),)
 
 
-def _design_and_derivative(
-    block: Any, settings: dict, name: str, step: float
-) -> tuple[np.ndarray, np.ndarray]:
-    return block.design(settings), block.derivative(settings, name, step)
+def _design_and_derivative(block: Any, settings: dict, name: str) -> tuple[np.ndarray, np.ndarray]:
+    return block.design(settings), block.derivative(settings, name)
 
 
 def estimation_rows(results: Any, data: pd.DataFrame | None) -> tuple[Any, np.ndarray, bool]:
