@@ -16,7 +16,6 @@ import itertools
 import numbers
 from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -122,12 +121,13 @@ def make_grid(at: Mapping[str, Any] | None, variables: Sequence[Any], rows: Any)
         variable = by_name[name]
         values = _values(name, given)
         if variable.levels:
-            unknown = [v for v in values if not _is_level(v, variable.levels)]
+            unknown = [v for v in values if _level(v, variable.levels) is None]
             if unknown:
                 raise LevelError(
                     f"at[{name!r}] = {unknown[0]!r} is not a level of {name!r} "
                     f"(levels: {', '.join(map(repr, variable.levels))})"
                 )
+            values = [_level(v, variable.levels) for v in values]  # the levels themselves
         else:
             bad = [v for v in values if not _is_finite_number(v)]
             if bad:
@@ -139,11 +139,15 @@ def make_grid(at: Mapping[str, Any] | None, variables: Sequence[Any], rows: Any)
     return Grid(tuple(at), tuple(itertools.product(*axes)))
 
 
-def _is_level(value: Any, levels: tuple) -> bool:
-    try:
-        return any(bool(value == level) for level in levels)
-    except (TypeError, ValueError):  # an array or an incomparable object is no level
-        return False
+def _level(value: Any, levels: tuple) -> Any:
+    """The level equal to ``value`` (``1.0`` finds ``1``), or None."""
+    for level in levels:
+        try:
+            if bool(value == level):
+                return level
+        except (TypeError, ValueError):  # an array or an incomparable object is no level
+            return None
+    return None
 
 
 def _is_finite_number(value: Any) -> bool:
@@ -241,7 +245,7 @@ class RowBlock:
         self._index = index
         self._recent: dict[Hashable, np.ndarray] = {}
 
-    @cached_property
+    @functools.cached_property
     def X(self) -> np.ndarray:
         """The block's design as observed."""
         if self.rowset.fitted:
