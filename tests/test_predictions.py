@@ -166,6 +166,10 @@ def test_atmeans_is_the_prediction_at_the_mean_design_row(res, hsbdemo):
 def test_by_groups_equal_margins_over_each_subset(res, hsbdemo):
     by = res.predictions(at={"write": [40, 60]}, by=["female", "schtyp"])
     assert by.columns.tolist()[:3] == ["write", "female", "schtyp"]
+    assert by.attrs["held"] == (
+        "write set in every row; predictions averaged over 200 rows as observed within each "
+        "group of female, schtyp"
+    )
     assert len(by) == 2 * 4 * 3
     subset = hsbdemo[(hsbdemo["female"] == "male") & (hsbdemo["schtyp"] == "private")]
     alone = res.predictions(at={"write": [40, 60]}, data=subset)

@@ -117,7 +117,7 @@ def predictions(
     if contrast is not None:
         cells, estimate, jacobian = _contrasts(cells, estimate, jacobian, contrast)
     table = _long_table(results, cells, estimate, jacobian, alpha)
-    table.attrs["held"] = _held(results, grid.names, atmeans, len(rowset))
+    table.attrs["held"] = _held(grid.names, list(labels.columns), atmeans, len(rowset))
     return table
 
 
@@ -190,11 +190,12 @@ def _long_table(
     return pd.concat([keys, stats[INFERENCE_COLUMNS]], axis=1)
 
 
-def _held(results: Any, names: Sequence[str], atmeans: bool, n_rows: int) -> str:
+def _held(names: Sequence[str], by: Sequence[str], atmeans: bool, n_rows: int) -> str:
     """What the margins do with the variables not set by ``at``, in words."""
+    within = f" within each group of {', '.join(by)}" if by else ""
     if atmeans:
-        rest = "other variables at their means (factors at their proportions)"
+        rest = f"other variables at their means{within} (factors at their proportions)"
     else:
-        rest = f"predictions averaged over {n_rows} rows as observed"
+        rest = f"predictions averaged over {n_rows} rows as observed{within}"
     fixed = ", ".join(names)
     return f"{fixed} set in every row; {rest}" if fixed else rest
