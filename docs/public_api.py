@@ -23,6 +23,7 @@ RETURNED_TYPES = [
     "mnlogit.report.compare.ComparisonTable",
     "mnlogit.inference.prediction.PredictionResults",
     "mnlogit.inference.wald.TestResult",
+    "mnlogit.inference.lincom.Combination",
 ]
 
 

@@ -191,9 +191,33 @@ def plot_predictions(
     ``at`` variables with a single value are held fixed and named in the title. The
     margins are :meth:`~mnlogit.results.MNLogitResults.predictions` with the same options.
 
+    Parameters
+    ----------
+    results : MNLogitResults
+        A fitted model.
+    at : dict, optional
+        Variable -> value or list of values: the grid.
+    x : str, optional
+        The variable along the horizontal axis (default: the first of ``at``).
+    by : str or list of str, optional
+        Data column(s): one line per observed group.
+    atmeans : bool
+        Other variables at their means instead of averaging over the rows.
+    data : pandas.DataFrame, optional
+        Rows to average over (default: the fit's estimation rows).
+    alpha : float
+        1 - confidence level of the bands.
+    outcomes : list, optional
+        The outcomes to draw (default: all, one panel each).
+    n_points : int
+        Values of ``x`` across its range when ``at`` does not list them.
+    fig : matplotlib.figure.Figure, optional
+        The figure to draw into (default: a new one).
+
     Returns
     -------
-    The matplotlib Figure.
+    matplotlib.figure.Figure
+        One panel per outcome.
 
     Examples
     --------

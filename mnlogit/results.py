@@ -751,6 +751,20 @@ class MNLogitResults:
         """Average marginal effects, effects at the means, or at a grid of values
         (``at={"write": [40, 60]}``); see :func:`mnlogit.inference.margins.marginal_effects`.
 
+        Parameters
+        ----------
+        at : {"overall", "mean"} or dict
+            Average over the rows, at the mean design row, or a dict variable -> value(s)
+            setting those variables in every row at each point of their grid.
+        **options
+            ``variables``, ``data``, ``alpha``, ``by``, ``atmeans``: as in
+            :func:`mnlogit.inference.margins.marginal_effects`.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per outcome, grid point, group and variable (or factor level).
+
         Examples
         --------
         >>> import mnlogit
@@ -774,6 +788,28 @@ class MNLogitResults:
         """Predictive margins (Stata's ``margins``) with delta-method inference; see
         :func:`mnlogit.inference.predictive.predictions`.
 
+        Parameters
+        ----------
+        at : dict, optional
+            Variable -> value or list of values; the grid is their Cartesian product, and
+            at each point those variables are set in every row.
+        by : str or list of str, optional
+            Data column(s): average within each observed group (Stata's ``over()``).
+        atmeans : bool
+            Evaluate at the mean design row instead of averaging predictions.
+        data : pandas.DataFrame, optional
+            Rows to average over (default: the fit's estimation rows).
+        alpha : float
+            1 - confidence level of the intervals.
+        contrast : {"reference", "pairwise"}, optional
+            Differences between grid cells (each minus the first, or every pair).
+
+        Returns
+        -------
+        pandas.DataFrame
+            at/by columns, outcome, estimate, std_error, statistic, p_value, conf_low,
+            conf_high.
+
         Examples
         --------
         >>> import mnlogit
@@ -789,6 +825,19 @@ class MNLogitResults:
         """A linear combination of coefficients in Stata's syntax,
         ``"[general]write - [vocation]write"``; see :func:`mnlogit.inference.lincom.lincom`.
 
+        Parameters
+        ----------
+        expression : str
+            ``[outcome]term`` coefficients combined with ``+``, ``-``, multiplication or
+            division by numbers and parentheses.
+        alpha : float
+            1 - confidence level of the interval.
+
+        Returns
+        -------
+        mnlogit.inference.lincom.Combination
+            The estimate with its standard error, z, p-value and ``conf_int()``.
+
         Examples
         --------
         >>> import mnlogit
@@ -803,6 +852,21 @@ class MNLogitResults:
     def nlcom(self, func: Any, alpha: float = 0.05, name: str | None = None) -> Any:
         """A smooth function of the coefficients (``func(params)``) with delta-method
         inference; see :func:`mnlogit.inference.lincom.nlcom`.
+
+        Parameters
+        ----------
+        func : callable
+            Called with the coefficients as a DataFrame like ``params``; returns a number
+            or a Series.
+        alpha : float
+            1 - confidence level of the intervals.
+        name : str, optional
+            Label of a scalar result (default: the function's name).
+
+        Returns
+        -------
+        mnlogit.inference.lincom.Combination
+            The estimate(s) with standard errors, z, p-values and ``conf_int()``.
 
         Examples
         --------
@@ -877,6 +941,20 @@ class MNLogitResults:
     ) -> Any:
         """marginsplot: predictive margins over a grid, one panel per outcome; see
         :func:`mnlogit.plots.plot_predictions`.
+
+        Parameters
+        ----------
+        at : dict, optional
+            Variable -> value(s) of the grid.
+        x : str, optional
+            The variable on the horizontal axis (default: the first of ``at``).
+        **options
+            ``by``, ``atmeans``, ``data``, ``alpha``, ``outcomes``, ``n_points``, ``fig``.
+
+        Returns
+        -------
+        matplotlib.figure.Figure
+            The figure, one panel per outcome.
 
         Examples
         --------

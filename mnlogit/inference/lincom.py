@@ -36,15 +36,21 @@ _NUMBER = re.compile(r"(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
 
 @dataclass(frozen=True)
 class Combination:
-    """Estimates that are functions of the coefficients, with delta-method inference.
+    """Estimates that are functions of the coefficients, with delta-method inference
+    (what :func:`lincom` and :func:`nlcom` return).
 
-    Attributes
+    Parameters
     ----------
-    names : label of each estimate.
-    values : (q,) estimates.
-    cov : (q, q) their delta-method covariance.
-    title : what was estimated, in words.
-    alpha : default 1 - confidence level of the intervals.
+    names : tuple of str
+        Label of each estimate.
+    values : numpy.ndarray
+        The (q,) estimates.
+    cov : numpy.ndarray
+        Their (q, q) delta-method covariance.
+    title : str
+        What was estimated, in words.
+    alpha : float
+        Default 1 - confidence level of the intervals.
 
     Examples
     --------
@@ -66,33 +72,97 @@ class Combination:
         return pd.Series(values, index=list(self.names))
 
     def summary_frame(self, alpha: float | None = None) -> pd.DataFrame:
-        """estimate, std_error, statistic, p_value, conf_low, conf_high, one row per estimate."""
+        """The estimates with their inference, one row per estimate.
+
+        Parameters
+        ----------
+        alpha : float, optional
+            1 - confidence level of the intervals (default: the one of the result).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns estimate, std_error, statistic, p_value, conf_low, conf_high.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> c = Combination(("b",), np.array([2.0]), np.eye(1), "b")
+        >>> c.summary_frame().columns.tolist()[:3]
+        ['estimate', 'std_error', 'statistic']
+        """
         alpha = self.alpha if alpha is None else alpha
         table = delta_table(self.values, np.eye(len(self.values)), self.cov, alpha)
         return table.set_axis(pd.Index(self.names, name="combination"))[INFERENCE_COLUMNS]
 
     @property
     def estimate(self) -> float | pd.Series:
-        """The estimate (a Series when there are several)."""
+        """The estimate (a Series when there are several).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> Combination(("b",), np.array([2.0]), np.eye(1), "b").estimate
+        2.0
+        """
         return self._shaped(self.values)
 
     @property
     def std_error(self) -> float | pd.Series:
-        """Delta-method standard error(s)."""
+        """Delta-method standard error(s).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> Combination(("b",), np.array([2.0]), 4 * np.eye(1), "b").std_error
+        2.0
+        """
         return self._shaped(np.sqrt(np.maximum(np.diag(self.cov), 0.0)))
 
     @property
     def statistic(self) -> float | pd.Series:
-        """z statistic(s), estimate / std_error."""
+        """z statistic(s), estimate / std_error.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> Combination(("b",), np.array([2.0]), 4 * np.eye(1), "b").statistic
+        1.0
+        """
         return self._shaped(self.summary_frame()["statistic"].to_numpy())
 
     @property
     def pvalue(self) -> float | pd.Series:
-        """Two-sided normal p-value(s)."""
+        """Two-sided normal p-value(s).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> round(Combination(("b",), np.array([1.96]), np.eye(1), "b").pvalue, 3)
+        0.05
+        """
         return self._shaped(self.summary_frame()["p_value"].to_numpy())
 
     def conf_int(self, alpha: float | None = None) -> pd.DataFrame:
-        """Lower and upper bounds ``estimate ∓ z se``, one row per estimate."""
+        """Lower and upper bounds ``estimate ∓ z se``.
+
+        Parameters
+        ----------
+        alpha : float, optional
+            1 - confidence level (default: the one of the result).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns lower and upper, one row per estimate.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> c = Combination(("b",), np.array([0.0]), np.eye(1), "b")
+        >>> c.conf_int(0.1).round(4).values.tolist()
+        [[-1.6449, 1.6449]]
+        """
         table = self.summary_frame(alpha)
         return table[["conf_low", "conf_high"]].set_axis(["lower", "upper"], axis=1)
 

@@ -28,6 +28,19 @@ from .survey import adjusted_wald_f
 class TestResult:
     """A chi-squared test: statistic, degrees of freedom and p-value.
 
+    Parameters
+    ----------
+    test : str
+        Its kind ("Wald", "LR").
+    statistic : float
+        The chi-squared statistic.
+    df : int
+        Its degrees of freedom.
+    hypothesis : str
+        The null hypothesis in words.
+    cov_type : str
+        The covariance a Wald test used ("" for LR tests).
+
     Examples
     --------
     >>> TestResult("Wald", 3.841459, 1, "x = 0")
@@ -44,7 +57,13 @@ class TestResult:
 
     @property
     def pvalue(self) -> float:
-        """Upper-tail chi-squared probability of the statistic."""
+        """Upper-tail chi-squared probability of the statistic.
+
+        Examples
+        --------
+        >>> round(TestResult("Wald", 3.841459, 1, "x = 0").pvalue, 4)
+        0.05
+        """
         return chi2_pvalue(self.statistic, self.df)
 
     def __repr__(self) -> str:
