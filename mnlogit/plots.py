@@ -104,7 +104,7 @@ def effect_grid(
     return grid
 
 
-def _like(column: pd.Series, values: Sequence[Any]) -> Any:
+def _like(column: pd.Series, values: Sequence[Any] | np.ndarray) -> Any:
     if isinstance(column.dtype, pd.CategoricalDtype):
         return pd.Categorical(values, categories=column.cat.categories)
     return list(values)
