@@ -457,3 +457,31 @@ def test_collapsed_factor_only_rows_give_the_dense_fit(subpop):
     ).fit()
     np.testing.assert_allclose(res.params.to_numpy(), by_rows.params.to_numpy(), atol=1e-12)
     np.testing.assert_allclose(res.bse.to_numpy(), by_rows.bse.to_numpy(), rtol=1e-10)
+
+
+def test_margins_predictions_and_lincom_use_t_with_the_design_df(fits):
+    # Under a design, every interval and p-value uses Student t with the design df.
+    from scipy import stats
+
+    res = fits["apiclus1_fpc"]
+    df = res.design_df
+    t = stats.t.ppf(0.975, df)
+    term = res.exog_names[-1]
+    combo = res.lincom(f"[{res.outcomes[0]}]{term}")
+    low, high = combo.conf_int().iloc[0]
+    assert high - combo.estimate == pytest.approx(t * combo.std_error, rel=1e-12)
+    assert combo.pvalue == pytest.approx(2 * stats.t.sf(abs(combo.statistic), df), rel=1e-10)
+    me = res.marginal_effects()
+    half = (me["conf_high"] - me["effect"]) / me["std_error"]
+    np.testing.assert_allclose(half, t, rtol=1e-12)
+    pred = res.get_prediction(res.model.data.head(3))
+    lower, _ = pred.conf_int()
+    np.testing.assert_allclose((pred.predicted - lower) / pred.se, t, rtol=1e-12)
+
+
+def test_specification_tests_are_refused_under_a_design(fits):
+    res = fits["apiclus1_fpc"]
+    with pytest.raises(MNLogitError, match="IIA tests .* survey fit"):
+        res.iia_test()
+    with pytest.raises(MNLogitError, match="assumes independent observations"):
+        res.gof_test()

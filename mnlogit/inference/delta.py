@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .distributions import normal_quantile, two_sided_pvalues
+from .distributions import critical_value, two_sided_pvalues
 
 INFERENCE_COLUMNS = ["estimate", "std_error", "statistic", "p_value", "conf_low", "conf_high"]
 
@@ -30,10 +30,15 @@ def delta_covariance(jacobian: np.ndarray, cov: np.ndarray) -> np.ndarray:
 
 
 def delta_table(
-    estimate: np.ndarray, jacobian: np.ndarray, cov: np.ndarray, alpha: float = 0.05
+    estimate: np.ndarray,
+    jacobian: np.ndarray,
+    cov: np.ndarray,
+    alpha: float = 0.05,
+    df: float | None = None,
 ) -> pd.DataFrame:
     """estimate, std_error, statistic (z), p_value, conf_low, conf_high of estimates
     (q,) with Jacobian (q, p); an estimate without variance has no z or p-value.
+    ``df``: the design degrees of freedom of a survey fit (t tests and intervals).
 
     Examples
     --------
@@ -41,7 +46,7 @@ def delta_table(
     >>> delta_table(np.array([1.96]), np.array([[1.0]]), np.eye(1)).round(3).values.tolist()
     [[1.96, 1.0, 1.96, 0.05, 0.0, 3.92]]
     """
-    z_crit = normal_quantile(alpha)
+    z_crit = critical_value(alpha, df)
     estimate = np.asarray(estimate, dtype=float)
     jacobian = np.asarray(jacobian, dtype=float).reshape(len(estimate), -1)
     variance = np.einsum("ip,pq,iq->i", jacobian, np.asarray(cov), jacobian)
@@ -53,7 +58,7 @@ def delta_table(
             "estimate": estimate,
             "std_error": se,
             "statistic": statistic,
-            "p_value": two_sided_pvalues(statistic),
+            "p_value": two_sided_pvalues(statistic, df),
             "conf_low": estimate - z_crit * se,
             "conf_high": estimate + z_crit * se,
         },

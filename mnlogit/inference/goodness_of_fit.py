@@ -163,6 +163,12 @@ def gof_test(results: Any, groups: int = 10) -> GoodnessOfFitResult:
     >>> test.df, test.table.shape
     (16, (10, 6))
     """
+    if getattr(results, "is_survey", False):
+        raise MNLogitError(
+            "the Fagerland-Hosmer-Bofin test assumes independent observations; a survey "
+            "design needs the design-based version (Archer and Lemeshow), which is not "
+            "available: fit without design= to run it"
+        )
     if isinstance(groups, bool) or not isinstance(groups, numbers.Integral) or groups < 3:
         raise MNLogitError(f"groups must be an integer of at least 3, got {groups!r}")
     frame = results.model_frame

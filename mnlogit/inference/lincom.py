@@ -51,6 +51,9 @@ class Combination:
         What was estimated, in words.
     alpha : float
         Default 1 - confidence level of the intervals.
+    df : float, optional
+        Degrees of freedom of t tests and intervals (a survey fit's design df); None:
+        normal ones.
 
     Examples
     --------
@@ -65,6 +68,7 @@ class Combination:
     cov: np.ndarray
     title: str
     alpha: float = 0.05
+    df: float | None = None
 
     def _shaped(self, values: np.ndarray) -> float | pd.Series:
         if len(self.names) == 1:
@@ -92,7 +96,7 @@ class Combination:
         ['estimate', 'std_error', 'statistic']
         """
         alpha = self.alpha if alpha is None else alpha
-        table = delta_table(self.values, np.eye(len(self.values)), self.cov, alpha)
+        table = delta_table(self.values, np.eye(len(self.values)), self.cov, alpha, self.df)
         return table.set_axis(pd.Index(self.names, name="combination"))[INFERENCE_COLUMNS]
 
     @property
@@ -204,7 +208,8 @@ def lincom(results: Any, expression: str, alpha: float = 0.05) -> Combination:
     theta = np.asarray(results.theta)
     cov = delta_covariance(weights, results.vcov)
     return Combination(
-        (expression,), np.array([weights @ theta + constant]), cov, expression, alpha
+        (expression,), np.array([weights @ theta + constant]), cov, expression, alpha,
+        getattr(results, "design_df", None),
     )
 
 
@@ -401,7 +406,9 @@ def nlcom(
             differences.append((up - down) / (2.0 * h))
         jacobian[:, p] = (4.0 * differences[1] - differences[0]) / 3.0
     cov = delta_covariance(jacobian, results.vcov)
-    return Combination(names, values, cov, f"nlcom: {label}", alpha)
+    return Combination(
+        names, values, cov, f"nlcom: {label}", alpha, getattr(results, "design_df", None)
+    )
 
 
 def _as_values(value: Any, label: str, where: str) -> tuple[tuple[str, ...], np.ndarray]:

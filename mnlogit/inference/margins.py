@@ -193,7 +193,10 @@ def marginal_effects(
     order = results.model_frame.outcome.level_order()
     estimate = np.stack([e.effect[order] for _, _, e in entries], axis=1)  # (J, entries)
     jacobian = np.stack([e.jacobian[order] for _, _, e in entries], axis=1)
-    table = delta_table(estimate.ravel(), jacobian.reshape(estimate.size, -1), results.vcov, alpha)
+    table = delta_table(
+        estimate.ravel(), jacobian.reshape(estimate.size, -1), results.vcov, alpha,
+        getattr(results, "design_df", None),
+    )
     table = table.rename(columns={"estimate": "effect", "statistic": "z"})
     n_out = len(results.outcome_levels)
     table["outcome"] = np.repeat(np.asarray(results.outcome_levels, dtype=object), len(entries))

@@ -22,7 +22,7 @@ from ..core.likelihood import model_probabilities
 from ..core.params import unvec
 from ..design import label_index
 from ..exceptions import MissingDataWarning
-from .distributions import normal_quantile
+from .distributions import critical_value, normal_quantile
 
 _BLOCK_ROWS = 4096
 
@@ -70,15 +70,18 @@ class PredictionResults:
     predicted : (rows, outcomes) probabilities, one column per outcome label.
     se : standard errors, shaped like ``predicted``.
     alpha : default 1 - confidence level of the intervals.
+    df : degrees of freedom of t intervals (a survey fit's design df); None: normal.
     """
 
     predicted: pd.DataFrame
     se: pd.DataFrame
     alpha: float = 0.05
+    df: float | None = None
 
     def conf_int(self, alpha: float | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
-        """Lower and upper bounds ``p ∓ z se`` (symmetric Wald intervals)."""
-        half = normal_quantile(self.alpha if alpha is None else alpha) * self.se
+        """Lower and upper bounds ``p ∓ z se`` (symmetric Wald intervals; ``t`` with the
+        design df for survey fits)."""
+        half = critical_value(self.alpha if alpha is None else alpha, self.df) * self.se
         return self.predicted - half, self.predicted + half
 
     def summary_frame(self, alpha: float | None = None) -> pd.DataFrame:
@@ -137,6 +140,7 @@ def get_prediction(results: Any, newdata: Any = None, alpha: float = 0.05) -> Pr
         pd.DataFrame(probs, index=index, columns=columns),
         pd.DataFrame(np.sqrt(np.maximum(var, 0.0)), index=index, columns=columns),
         alpha,
+        getattr(results, "design_df", None),
     )
 
 

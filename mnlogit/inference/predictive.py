@@ -184,6 +184,7 @@ def _long_table(
         jacobian.transpose(1, 0, 2).reshape(n_cells * n_out, -1),
         results.vcov,
         alpha,
+        getattr(results, "design_df", None),
     )
     keys = pd.concat([cells] * n_out, ignore_index=True)
     keys["outcome"] = np.repeat(np.asarray(results.outcome_levels, dtype=object), n_cells)

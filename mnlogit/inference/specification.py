@@ -127,6 +127,11 @@ def iia_test(
     >>> iia_test(res, method="suest").columns.tolist()
     ['chi2', 'df', 'p_value', 'note']
     """
+    if getattr(results, "is_survey", False):
+        raise MNLogitError(
+            "IIA tests compare model-based fits of the data as sampled; a survey fit's "
+            "design-based inference has no such test here: fit without design= to test IIA"
+        )
     if method not in IIA_METHODS:
         raise MNLogitError(
             f"method must be one of {', '.join(map(repr, IIA_METHODS))}, got {method!r}"
