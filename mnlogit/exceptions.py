@@ -51,3 +51,30 @@ class AliasedColumnsWarning(MNLogitWarning):
 class FrequencyWeightsWarning(MNLogitWarning):
     """Non-integer ``weights=`` were taken as frequency weights (counts of identical rows);
     sampling weights belong in a :class:`~mnlogit.SurveyDesign`."""
+
+
+def warn(message: str, category: type[Warning]) -> None:
+    """Issue a warning attributed to the user's own line: the first caller outside the
+    mnlogit package, however deep inside it the warning arises (a fixed ``stacklevel``
+    points into the package on some call paths).
+
+    Examples
+    --------
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     warn("rows dropped", MissingDataWarning)
+    >>> caught[0].filename.endswith("exceptions.py")
+    False
+    """
+    import os
+    import sys
+    import warnings
+
+    package = os.path.dirname(os.path.abspath(__file__)) + os.sep
+    frame = sys._getframe(1)
+    level = 2
+    while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(package):
+        frame = frame.f_back
+        level += 1
+    warnings.warn(message, category, stacklevel=level)

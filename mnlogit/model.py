@@ -206,7 +206,7 @@ def _model_rows(
                 "subpop= needs a survey design: pass design=mnlogit.SurveyDesign(...)"
             )
         frame = build(weights)
-        warn_if_sampling_weights(frame.weights, stacklevel=4)
+        warn_if_sampling_weights(frame.weights)
         return frame, None
     if not isinstance(design, SurveyDesign):
         raise MNLogitError(f"design must be a mnlogit.SurveyDesign, got {type(design).__name__}")

@@ -7,7 +7,6 @@ design-column names, never bare integer codes.
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Mapping, Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal
@@ -20,7 +19,7 @@ from .core.newton import NewtonResult
 from .core.params import unvec
 from .core.separation import Separation
 from .design import ModelFrame, label_index
-from .exceptions import DataError, MissingDataWarning, MNLogitError
+from .exceptions import DataError, MissingDataWarning, MNLogitError, warn
 from .inference.covariance import (
     Correction,
     check_correction,
@@ -574,11 +573,10 @@ class MNLogitResults:
             index = newdata.index if isinstance(newdata, (pd.DataFrame, pd.Series)) else None
             index = pd.RangeIndex(len(np.asarray(newdata))) if index is None else index
             if len(kept) < len(index):
-                warnings.warn(
+                warn(
                     f"{len(index) - len(kept)} of {len(index)} rows of newdata have "
                     "missing values; their predictions are missing",
                     MissingDataWarning,
-                    stacklevel=2,
                 )
         eta = X @ unvec(np.asarray(self.theta), len(self.exog_names))
         if kind == "linear":

@@ -3,13 +3,12 @@ missing-value policy, and the words that report dropped rows."""
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
-from ..exceptions import DataError, MissingDataWarning
+from ..exceptions import DataError, MissingDataWarning, warn
 
 # Design values beyond this magnitude (or nonzero columns below its inverse) would
 # overflow (underflow) in the Hessian's products of two columns.
@@ -109,12 +108,11 @@ def describe_counts(counts: dict[str, int]) -> str:
     return ", ".join(f"{n} in {name!r}" for name, n in counts.items())
 
 
-def warn_dropped(n_dropped: int, n_rows: int, counts: dict[str, int], stacklevel: int = 5) -> None:
+def warn_dropped(n_dropped: int, n_rows: int, counts: dict[str, int]) -> None:
     """The MissingDataWarning of rows dropped for missing values."""
-    warnings.warn(
+    warn(
         f"dropped {n_dropped} of {n_rows} rows with missing values ({describe_counts(counts)})",
         MissingDataWarning,
-        stacklevel=stacklevel,
     )
 
 
@@ -139,7 +137,7 @@ def check_dropped(n_dropped: int, n_rows: int, counts: dict[str, int], missing: 
     if n_dropped == n_rows:
         raise DataError(f"no rows left: all {n_rows} rows have missing values ({what})")
     if n_dropped:
-        warn_dropped(n_dropped, n_rows, counts, stacklevel=6)
+        warn_dropped(n_dropped, n_rows, counts)
 
 
 def resolve_weights(weights: Any, n_rows: int, column: Any = None) -> np.ndarray | None:

@@ -7,7 +7,6 @@ is the reference outcome and 1..m follow the remaining levels in order.
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import Any
@@ -15,7 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..exceptions import DataError, LevelError, MissingDataWarning
+from ..exceptions import DataError, LevelError, MissingDataWarning, warn
 
 
 @dataclass(frozen=True, eq=False)
@@ -92,11 +91,10 @@ def encode_outcome(values: pd.Series, name: str, reference: Hashable | None = No
         dropped = tuple(c for i, c in enumerate(categories) if i not in present)
         levels = tuple(c for i, c in enumerate(categories) if i in present)
         if dropped:
-            warnings.warn(
+            warn(
                 f"outcome {name!r}: level(s) {', '.join(map(repr, dropped))} have no rows "
                 "in the data used and are left out of the model",
                 MissingDataWarning,
-                stacklevel=5,
             )
     else:
         levels = _sorted_levels(values, name)

@@ -22,7 +22,6 @@ goodness-of-fit tests for logistic regression models, Statistics in Medicine 27,
 from __future__ import annotations
 
 import numbers
-import warnings
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,7 +31,7 @@ import pandas as pd
 from ..core.likelihood import model_probabilities
 from ..core.params import unvec
 from ..design import label_index
-from ..exceptions import MNLogitError, MNLogitWarning
+from ..exceptions import MNLogitError, MNLogitWarning, warn
 from .distributions import chi2_pvalue
 
 
@@ -200,11 +199,10 @@ def gof_test(results: Any, groups: int = 10) -> GoodnessOfFitResult:
             "needs at least 3"
         )
     if n_groups < groups:
-        warnings.warn(
+        warn(
             f"tied scores leave {n_groups} groups of the {groups} asked for; df counts "
             f"the {n_groups} groups formed",
             MNLogitWarning,
-            stacklevel=3,
         )
     _warn_small_expected(expected)
     statistic = float(((observed - expected) ** 2 / expected).sum())
@@ -274,10 +272,9 @@ def _warn_small_expected(expected: np.ndarray) -> None:
     below_one = int((expected < 1).sum())
     below_five = int((expected < 5).sum())
     if below_one or below_five > 0.2 * expected.size:
-        warnings.warn(
+        warn(
             f"{below_one} expected counts are below 1 and {below_five} of {expected.size} "
             f"below 5 (smallest {expected.min():.3g}): the chi-squared approximation may "
             "be poor; use fewer groups",
             MNLogitWarning,
-            stacklevel=4,
         )

@@ -11,7 +11,6 @@ Rows are processed in blocks, so memory stays O(rows · J²).
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,7 +20,7 @@ import pandas as pd
 from ..core.likelihood import model_probabilities
 from ..core.params import unvec
 from ..design import label_index
-from ..exceptions import MissingDataWarning
+from ..exceptions import MissingDataWarning, warn
 from .distributions import critical_value, normal_quantile
 
 _BLOCK_ROWS = 4096
@@ -156,10 +155,9 @@ def design_rows(results: Any, newdata: Any) -> tuple[np.ndarray, np.ndarray, pd.
     index = newdata.index if isinstance(newdata, (pd.DataFrame, pd.Series)) else None
     index = pd.RangeIndex(len(np.asarray(newdata))) if index is None else index
     if len(kept) < len(index):
-        warnings.warn(
+        warn(
             f"{len(index) - len(kept)} of {len(index)} rows of newdata have "
             "missing values; their predictions are missing",
             MissingDataWarning,
-            stacklevel=3,
         )
     return X, kept, index

@@ -37,7 +37,6 @@ as its own PSU.
 from __future__ import annotations
 
 import numbers
-import warnings
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal, get_args
 
@@ -45,7 +44,7 @@ import numpy as np
 import pandas as pd
 
 from ..design import CodedRows, Columns, ModelFrame
-from ..exceptions import DataError, FrequencyWeightsWarning, MNLogitError
+from ..exceptions import DataError, FrequencyWeightsWarning, MNLogitError, warn
 from .scores import score_totals
 
 SinglePSU = Literal["error", "certainty", "scaled", "centered"]
@@ -429,7 +428,7 @@ def adjusted_wald_f(chi2: float, n_restrictions: int, design_df: float) -> tuple
     return chi2 * denominator / (design_df * n_restrictions), n_restrictions, denominator
 
 
-def warn_if_sampling_weights(weights: np.ndarray | None, stacklevel: int = 3) -> None:
+def warn_if_sampling_weights(weights: np.ndarray | None) -> None:
     """Warn when ``weights=`` (frequency weights) are not whole numbers: they look like
     sampling weights, whose standard errors need a :class:`SurveyDesign`.
 
@@ -446,13 +445,12 @@ def warn_if_sampling_weights(weights: np.ndarray | None, stacklevel: int = 3) ->
         return
     fractional = int(np.count_nonzero(weights != np.round(weights)))
     if fractional:
-        warnings.warn(
+        warn(
             f"weights= are taken as frequency weights (each row counts as that many "
             f"identical observations), but {fractional} of {weights.size} are not whole "
             "numbers; for sampling (probability) weights pass design=mnlogit.SurveyDesign("
             "weights=...) to get design-based standard errors",
             FrequencyWeightsWarning,
-            stacklevel=stacklevel,
         )
 
 
