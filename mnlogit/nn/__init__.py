@@ -16,7 +16,6 @@ Examples
 (2, 2)
 """
 
-from .network import MLP, Network, SoftmaxRegression
-from .persistence import load_network as load
+from .network import MLP, Network, SoftmaxRegression, load
 
 __all__ = ["MLP", "Network", "SoftmaxRegression", "load"]

@@ -19,7 +19,7 @@ import pandas as pd
 
 from ..core.likelihood import log_softmax_inplace
 from ..core.threads import single_threaded_blas
-from ..exceptions import MNLogitError
+from ..exceptions import DataError, MNLogitError
 from .activations import get_activation
 from .checks import check_features, check_labels
 from .kernel import (
@@ -30,6 +30,7 @@ from .kernel import (
     Workspace,
     forward,
 )
+from .persistence import NetworkRecord, read_network, save_network
 from .progress import Progress
 from .schedules import Schedule, get_schedule
 
@@ -323,9 +324,15 @@ class Network:
         >>> bool((load(path).predict_proba([[1.0, 2.0]]) == net.predict_proba([[1.0, 2.0]])).all())
         True
         """
-        from .persistence import save_network
-
-        save_network(self, path)
+        record = NetworkRecord(
+            type(self).__name__,
+            self.activation,
+            self.hidden,
+            self.n_classes,
+            self._fitted().weights,
+            self._fitted().biases,
+        )
+        save_network(record, path)
 
     @classmethod
     def load(cls, path: str | Path) -> Network:
@@ -341,9 +348,7 @@ class Network:
         >>> type(SoftmaxRegression.load(path)).__name__
         'SoftmaxRegression'
         """
-        from .persistence import load_network
-
-        return load_network(path, cls)
+        return load(path, cls)
 
 
 class SoftmaxRegression(Network):
@@ -402,3 +407,29 @@ class MLP(Network):
         dtype: Any = np.float32,
     ) -> None:
         super().__init__((int(hidden),), activation, n_classes, dtype)
+
+
+def load(path: str | Path, expected: type[Network] = Network) -> Network:
+    """Load a network saved by :meth:`Network.save`, checking every entry of the file.
+
+    ``expected`` (a Network subclass) requires that kind of network.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> net = MLP(hidden=3); _ = net.fit([[0.0], [1.0]], [0, 1], epochs=1, verbose=False)
+    >>> path = tempfile.mkdtemp() + "/a.npz"; net.save(path)
+    >>> [w.shape for w in load(path).weights]
+    [(1, 3), (3, 2)]
+    """
+    record = read_network(path)
+    kind = {"MLP": MLP, "SoftmaxRegression": SoftmaxRegression}[record.kind]
+    if expected is not Network and kind is not expected:
+        raise DataError(f"{str(path)!r} holds a {record.kind}, not a {expected.__name__}")
+    dtype = record.weights[0].dtype
+    if kind is MLP:
+        net: Network = MLP(record.hidden[0], record.activation, record.n_classes, dtype)
+    else:
+        net = SoftmaxRegression(record.n_classes, dtype)
+    net.params = Params(record.weights, record.biases)
+    return net
