@@ -47,16 +47,8 @@ def main() -> None:
             continue
         finals = []
         for seed in seeds:
-            net = model()
-            history = net.fit(
-                X,
-                y,
-                batch_size=10,
-                seed=seed,
-                verbose=False,
-                validation_data=(X_test, y_test),
-                **settings,
-            )
+            net = model(batch_size=10, seed=seed, **settings)
+            history = net.fit(X, y, validation_data=(X_test, y_test)).history_
             final = history["validation_accuracy"].iloc[-1]
             best = history["validation_accuracy"].max()
             finals.append(final)

@@ -51,10 +51,8 @@ def torch_epoch_seconds(
 
 
 def ours_epoch_seconds(X, y, batch_size: int, epochs: int, seed: int) -> list[float]:
-    history = MLP(100).fit(
-        X, y, epochs=epochs, batch_size=batch_size, lr=0.1, seed=seed, verbose=False
-    )
-    return history["seconds"].tolist()
+    net = MLP(100, epochs=epochs, batch_size=batch_size, lr=0.1, seed=seed).fit(X, y)
+    return net.history_["seconds"].tolist()
 
 
 def main() -> None:

@@ -200,26 +200,24 @@ def _run_mnist(args: argparse.Namespace) -> int:
     (X, y), (X_test, y_test) = loader(args.data)
     if args.limit is not None:
         X, y = X[: args.limit], y[: args.limit]
+    settings = {
+        "epochs": args.epochs,
+        "batch_size": args.batch_size,
+        "lr": args.lr,
+        "momentum": args.momentum,
+        "l2": args.l2,
+        "lr_schedule": args.schedule,
+        "seed": args.seed,
+        "verbose": not args.quiet,
+    }
     if args.model == "mlp":
-        net = MLP(args.hidden, args.activation)
+        net = MLP(args.hidden, args.activation, **settings)
         name = f"{X.shape[1]}-{args.hidden}-10 {args.activation} network"
     else:
-        net = SoftmaxRegression()
+        net = SoftmaxRegression(**settings)
         name = "softmax regression"
     print(f"{name} on {len(y)} {'Fashion-MNIST' if args.fashion else 'MNIST'} images")
-    history = net.fit(
-        X,
-        y,
-        epochs=args.epochs,
-        batch_size=args.batch_size,
-        lr=args.lr,
-        momentum=args.momentum,
-        l2=args.l2,
-        seed=args.seed,
-        verbose=not args.quiet,
-        validation_data=(X_test, y_test),
-        lr_schedule=args.schedule,
-    )
+    history = net.fit(X, y, validation_data=(X_test, y_test)).history_
     if not args.quiet:
         print(history.to_string(index=False, float_format=lambda v: f"{v:.4f}"))
     seconds = history["seconds"].sum()

@@ -53,10 +53,9 @@ def test_mnist_command_trains_and_reports_the_test_accuracy(tmp_path, capsys):
     reported = float(out[1].split()[3])
     # The same training through the API gives the accuracy the command printed.
     (X, y), (X_test, y_test) = load_mnist()
-    net = MLP(30)
-    net.fit(X[:2000], y[:2000], epochs=2, lr=0.2, seed=3, verbose=False)
+    net = MLP(30, epochs=2, lr=0.2, seed=3).fit(X[:2000], y[:2000])
     assert reported == round(net.score(X_test, y_test), 4)
-    np.testing.assert_array_equal(load(path).weights[0], net.weights[0])
+    np.testing.assert_array_equal(load(path).coefs_[0], net.coefs_[0])
 
 
 def test_mnist_command_softmax_prints_epoch_table(capsys):

@@ -1,16 +1,17 @@
-"""Softmax regression and the one-hidden-layer network, trained by minibatch SGD.
+"""Softmax regression and the one-hidden-layer network as scikit-learn-style classifiers.
 
-Both minimise the mean cross-entropy of a softmax output layer; the hidden layer of
-:class:`MLP` applies an elementwise activation (logistic by default). The training
-loop is in :mod:`mnlogit.nn.kernel`; this module holds the models' state, the
-epoch loop, evaluation and persistence.
+Both minimise the mean cross-entropy of a softmax output layer by minibatch SGD; the
+hidden layer of :class:`MLP` applies an elementwise activation (logistic by default).
+The hyper-parameters are the constructor's arguments, stored as given and checked by
+``fit`` (:mod:`mnlogit.nn.settings`); ``fit(X, y)`` learns ``classes_`` (the distinct
+labels), ``n_features_in_``, the weights ``coefs_`` and biases ``intercepts_`` and the
+per-epoch ``history_``. The epoch loop is in :mod:`mnlogit.nn.training`, the step in
+:mod:`mnlogit.nn.kernel`, the file format in :mod:`mnlogit.nn.persistence`.
 """
 
 from __future__ import annotations
 
-import contextlib
-import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,51 +19,21 @@ import numpy as np
 import pandas as pd
 
 from ..core.likelihood import log_softmax_inplace
-from ..core.threads import single_threaded_blas
-from ..exceptions import DataError, MNLogitError
+from ..exceptions import DataError
 from .activations import get_activation
-from .checks import check_features, check_labels
-from .kernel import (
-    Batches,
-    Params,
-    SerialStep,
-    StepRule,
-    Workspace,
-    forward,
-)
+from .checks import check_features, encode_labels, match_labels, show_labels
+from .estimator import ClassifierProtocol, NotFittedError, sklearn_compatible
+from .kernel import Batches, Params, forward
 from .persistence import NetworkRecord, read_network, save_network
-from .progress import Progress
-from .schedules import Schedule, get_schedule
+from .settings import Settings, check_settings
+from .training import HISTORY_COLUMNS, train
 
-EVAL_BLOCK = 4096  # rows per forward block when predicting
-
-
-def _epoch(
-    order: np.ndarray,
-    batch_size: int,
-    steppers: dict[int, SerialStep],
-    rule: StepRule,
-    progress: Progress,
-) -> tuple[float, int]:
-    """One pass over the data in the given order; (summed loss, hits)."""
-    n = order.shape[0]
-    report_every = max(1, -(-n // batch_size) // 50)
-    loss, hits = 0.0, 0
-    # Overflow only happens when training diverges, which the caller reports.
-    with single_threaded_blas(), np.errstate(over="ignore", invalid="ignore"):
-        for count, first in enumerate(range(0, n, batch_size), 1):
-            idx = order[first : first + batch_size]
-            batch_loss, batch_hits = steppers[idx.shape[0]].step(rule, idx)
-            loss += batch_loss
-            hits += batch_hits
-            if count % report_every == 0:
-                progress.advance(report_every)
-        progress.advance(count % report_every)
-    return loss, hits
+EVAL_ELEMENTS = 1 << 22  # logits per block when predicting (16 MB in float32)
+EVAL_ROWS = 4096  # at most this many rows per block
 
 
-class Network:
-    """Base class of the networks: a stack of dense layers with a softmax output.
+class Network(ClassifierProtocol):
+    """Base class of the networks: dense layers with a softmax output, trained by SGD.
 
     Use :class:`SoftmaxRegression` or :class:`MLP`.
 
@@ -73,282 +44,330 @@ class Network:
     (True, [784, 8, 10])
     """
 
-    def __init__(
-        self, hidden: tuple[int, ...], activation: str, n_classes: int | None, dtype: Any
-    ) -> None:
-        self.hidden = tuple(int(h) for h in hidden)
-        if any(h < 1 for h in self.hidden):
-            raise MNLogitError(f"hidden layer sizes must be positive; got {self.hidden}")
-        self.activation = get_activation(activation).name
-        if n_classes is not None and int(n_classes) < 2:
-            raise MNLogitError(f"n_classes must be at least 2; got {n_classes}")
-        self.n_classes = None if n_classes is None else int(n_classes)
-        self.dtype = np.dtype(dtype)
-        if self.dtype not in (np.float32, np.float64):
-            raise MNLogitError(f"dtype must be float32 or float64; got {self.dtype}")
-        self.params: Params | None = None
-        self.history_: pd.DataFrame | None = None
+    def hidden_sizes(self) -> tuple[int, ...]:
+        """Widths of the hidden layers (none for softmax regression).
 
-    # -- structure -----------------------------------------------------------------
+        Examples
+        --------
+        >>> MLP(hidden=8).hidden_sizes(), SoftmaxRegression().hidden_sizes()
+        ((8,), ())
+        """
+        hidden = getattr(self, "hidden", None)
+        return () if hidden is None else (int(hidden),)
+
     def layer_sizes(self, n_features: int, n_classes: int) -> list[int]:
-        """Widths of the layers from input to output."""
-        return [n_features, *self.hidden, n_classes]
+        """Widths of the layers from input to output.
 
-    def _initialise(self, n_features: int, rng: np.random.Generator) -> None:
-        sizes = self.layer_sizes(n_features, self.n_classes)
-        weights = []
-        for fan_in, fan_out in zip(sizes[:-1], sizes[1:], strict=True):
-            # N(0, 1/fan_in): unit-variance pre-activations for unit-variance inputs.
-            w = rng.standard_normal((fan_in, fan_out)) / np.sqrt(fan_in)
-            weights.append(w.astype(self.dtype))
-        biases = [np.zeros(s, self.dtype) for s in sizes[1:]]
-        self.params = Params(weights, biases)
+        Examples
+        --------
+        >>> MLP(hidden=8).layer_sizes(2, 3)
+        [2, 8, 3]
+        """
+        return [n_features, *self.hidden_sizes(), n_classes]
+
+    def __sklearn_is_fitted__(self) -> bool:
+        """Whether ``fit`` (or :func:`load`) has set the parameters.
+
+        Examples
+        --------
+        >>> MLP().__sklearn_is_fitted__()
+        False
+        """
+        return hasattr(self, "coefs_")
+
+    def _settings(self) -> Settings:
+        return check_settings(self.get_params(), type(self).__name__)
 
     def _fitted(self) -> Params:
-        if self.params is None:
-            raise MNLogitError(f"this {type(self).__name__} is not fitted yet; call fit first")
-        return self.params
-
-    @property
-    def weights(self) -> list[np.ndarray]:
-        """Weight matrices (fan_in, fan_out) of each layer, input layer first."""
-        return self._fitted().weights
-
-    @property
-    def biases(self) -> list[np.ndarray]:
-        """Bias vectors of each layer, input layer first."""
-        return self._fitted().biases
+        if not self.__sklearn_is_fitted__():
+            raise sklearn_compatible(NotFittedError)(
+                f"this {type(self).__name__} is not fitted yet; call fit first"
+            )
+        return Params(self.coefs_, self.intercepts_)
 
     # -- training ------------------------------------------------------------------
-    def fit(
-        self,
-        X: Any,
-        y: Any,
-        epochs: int = 30,
-        batch_size: int = 10,
-        lr: float = 0.1,
-        momentum: float = 0.0,
-        l2: float = 0.0,
-        seed: int | None = 0,
-        verbose: bool = True,
-        validation_data: tuple[Any, Any] | None = None,
-        lr_schedule: str | Schedule | None = None,
-    ) -> pd.DataFrame:
+    def fit(self, X: Any, y: Any, validation_data: tuple[Any, Any] | None = None) -> Network:
         """Train from fresh N(0, 1/fan_in) weights by minibatch SGD on the cross-entropy.
+
+        Every fit starts afresh; nothing of an earlier fit (classes, weights) is kept,
+        and a failed fit leaves the estimator as it was.
 
         Parameters
         ----------
-        X : (n, p) numeric features (MNIST: pixels scaled to [0, 1]).
-        y : (n,) integer labels 0..K-1 (K is ``n_classes``, or max(y) + 1).
-        epochs : passes over the data, reshuffled before each.
-        batch_size : rows per minibatch (a smaller last batch takes the remainder).
-        lr : learning rate of the mean minibatch gradient.
-        momentum : heavy-ball momentum ``mu`` (``v <- mu v - lr g; w <- w + v``).
-        l2 : weight decay lambda on the weights (not the biases), scaled as in
-            Nielsen's book: the cost adds ``lambda / (2 n) * sum(w^2)``, so each step
-            multiplies the weights by ``1 - lr * lambda / n``.
-        seed : seed of the generator drawing the initial weights and the shuffles;
-            the same seed gives bit-for-bit the same weights.
-        verbose : show a progress bar (tqdm if installed) and per-epoch lines.
-        validation_data : optional (X, y) evaluated after each epoch.
-        lr_schedule : ``"constant"`` (default), ``"cosine"``, ``"linear"``, ``"step"``
-            or a function ``f(epoch, epochs) -> factor`` of the base rate.
-
-        Each fit starts afresh. BLAS runs in one thread during training:
-        a multithreaded BLAS on minibatch-sized products collapses under load.
+        X : array-like of shape (n_samples, n_features)
+            Numeric features (MNIST: pixels scaled to [0, 1]).
+        y : array-like of shape (n_samples,)
+            Class labels: whole numbers, strings or booleans. The classes are the
+            distinct labels, sorted (``classes_``).
+        validation_data : tuple (X_val, y_val), optional
+            Evaluated after each epoch (``validation_loss``, ``validation_accuracy``
+            in the history); its labels must be among the classes of ``y``.
 
         Returns
         -------
-        The history (also ``self.history_``): one row per epoch with ``epoch``, ``lr``,
-        ``train_loss`` and ``train_accuracy`` (running means over the epoch's
-        minibatches, as the weights moved), ``validation_loss`` and
-        ``validation_accuracy`` (NaN without validation data) and ``seconds`` (wall
-        time of the epoch's SGD pass, evaluation excluded).
+        self
+            With ``classes_``, ``n_features_in_``, ``coefs_``, ``intercepts_`` and
+            ``history_``: one row per epoch with ``epoch``, ``lr``, ``train_loss`` and
+            ``train_accuracy`` (running means over the epoch's minibatches, as the
+            weights moved), ``validation_loss`` and ``validation_accuracy`` (NaN
+            without validation data) and ``seconds`` (wall time of the epoch's SGD
+            pass, evaluation excluded).
 
         Examples
         --------
         >>> from mnlogit.datasets import load_mnist
         >>> (X, y), _ = load_mnist()
-        >>> net = SoftmaxRegression()
-        >>> history = net.fit(X[:2000], y[:2000], epochs=2, verbose=False)
-        >>> history.columns.tolist()[:4], bool(history["train_loss"].is_monotonic_decreasing)
-        (['epoch', 'lr', 'train_loss', 'train_accuracy'], True)
+        >>> net = SoftmaxRegression(epochs=2).fit(X[:2000], y[:2000])
+        >>> net.history_.columns.tolist()[:4], net.classes_.tolist()
+        (['epoch', 'lr', 'train_loss', 'train_accuracy'], [0, 1, 2, 3, 4, 5, 6, 7, 8, 9])
         """
-        X = check_features(X, self.dtype)
-        if self.n_classes is None:
-            self.n_classes = max(2, int(check_labels(y, X.shape[0], None).max()) + 1)
-        labels = check_labels(y, X.shape[0], self.n_classes)
-        validation = None
+        name = type(self).__name__
+        settings = self._settings()
+        rates = settings.rates(name)
+        X = check_features(X, settings.dtype)
+        classes, codes = encode_labels(y, X.shape[0])
+        validate = None
         if validation_data is not None:
-            Xv = check_features(validation_data[0], self.dtype, X.shape[1])
-            validation = (
-                Xv,
-                check_labels(validation_data[1], Xv.shape[0], self.n_classes, "validation y"),
-            )
-        epochs, batch_size = int(epochs), int(batch_size)
-        if epochs < 1 or batch_size < 1:
-            raise MNLogitError(f"epochs and batch_size must be >= 1; got {epochs}, {batch_size}")
-        if not (lr > 0 and 0 <= momentum < 1 and l2 >= 0):
-            raise MNLogitError(
-                f"need lr > 0, 0 <= momentum < 1 and l2 >= 0; got {lr}, {momentum}, {l2}"
-            )
-        schedule = get_schedule(lr_schedule)
+            validate = self._validation(validation_data, classes, X.shape[1], settings)
+        n, n_classes = X.shape[0], classes.shape[0]
+        rng = np.random.default_rng(settings.seed)
+        params = self._initial_params(self.layer_sizes(X.shape[1], n_classes), settings, rng)
+        targets = np.zeros((n, n_classes), settings.dtype)
+        targets[np.arange(n), codes] = 1.0
+        evaluated = None if validate is None else lambda: validate(params)
+        history = train(params, Batches(X, targets, codes), settings, rates, rng, evaluated)
+        self.classes_ = classes
+        self.n_features_in_ = X.shape[1]
+        self.coefs_, self.intercepts_ = params.weights, params.biases
+        self.history_ = history
+        return self
 
-        n = X.shape[0]
-        rng = np.random.default_rng(seed)
-        self._initialise(X.shape[1], rng)
-        params = self.params
-        if momentum:
-            params.start_momentum()
-        targets = np.zeros((n, self.n_classes), self.dtype)
-        targets[np.arange(n), labels] = 1.0
-        sizes = self.layer_sizes(X.shape[1], self.n_classes)
-        full, rest = divmod(n, batch_size)
-        spaces = [Workspace(sizes, batch_size, self.dtype)] if full else []
-        if rest:
-            spaces.append(Workspace(sizes, rest, self.dtype))
-        activation = get_activation(self.activation)
-        progress = Progress(verbose, epochs, full + (rest > 0))
-        rows = []
-        with contextlib.ExitStack() as stack:
-            stack.callback(progress.close)
-            data = Batches(X, targets, labels)
-            steppers = {ws.batch: SerialStep(self.params, ws, activation, data) for ws in spaces}
-            for epoch in range(epochs):
-                rate = lr * float(schedule(epoch, epochs))
-                rule = StepRule(rate, momentum, 1.0 - rate * l2 / n)
-                progress.start_epoch(epoch)
-                start = time.perf_counter()
-                loss, hits = _epoch(rng.permutation(n), batch_size, steppers, rule, progress)
-                seconds = time.perf_counter() - start
-                if not np.isfinite(loss):
-                    raise MNLogitError(
-                        f"training diverged in epoch {epoch + 1} (loss {loss}); lower lr "
-                        f"(now {rate:g})"
-                    )
-                row = {
-                    "epoch": epoch + 1,
-                    "lr": rate,
-                    "train_loss": loss / n,
-                    "train_accuracy": hits / n,
-                    "validation_loss": np.nan,
-                    "validation_accuracy": np.nan,
-                    "seconds": seconds,
-                }
-                text = f"loss {row['train_loss']:.4f}, accuracy {row['train_accuracy']:.4f}"
-                if validation is not None:
-                    row["validation_loss"], row["validation_accuracy"] = self._evaluate(*validation)
-                    text += f", validation accuracy {row['validation_accuracy']:.4f}"
-                progress.epoch_done(f"{text} ({seconds:.2f} s)")
-                rows.append(row)
-        params.velocities, params.bias_velocities = [], []
-        self.history_ = pd.DataFrame(rows)
-        return self.history_
+    @staticmethod
+    def _initial_params(sizes: list[int], settings: Settings, rng: np.random.Generator) -> Params:
+        weights = []
+        for fan_in, fan_out in zip(sizes[:-1], sizes[1:], strict=True):
+            # N(0, 1/fan_in): unit-variance pre-activations for unit-variance inputs.
+            w = rng.standard_normal((fan_in, fan_out)) / np.sqrt(fan_in)
+            weights.append(w.astype(settings.dtype))
+        return Params(weights, [np.zeros(s, settings.dtype) for s in sizes[1:]])
 
-    # -- evaluation ----------------------------------------------------------------
-    def _log_proba(self, X: np.ndarray) -> Iterator[np.ndarray]:
+    def _validation(
+        self, data: tuple[Any, Any], classes: np.ndarray, n_features: int, settings: Settings
+    ) -> Callable[[Params], tuple[float, float]]:
+        try:
+            X_val, y_val = data
+        except (TypeError, ValueError):
+            raise DataError("validation_data must be a pair (X_val, y_val)") from None
+        X_val = check_features(X_val, settings.dtype, n_features, type(self).__name__)
+        codes = match_labels(y_val, classes, X_val.shape[0], "validation y")
+        if (codes < 0).any():
+            unknown = np.unique(np.asarray(y_val)[codes < 0])
+            raise DataError(
+                f"validation y has label(s) {show_labels(unknown)} not among the "
+                f"{classes.shape[0]} classes of y"
+            )
+        name = self.activation_name()
+        return lambda params: _evaluate(params, name, X_val, codes)
+
+    def activation_name(self) -> str:
+        """The hidden layers' activation (softmax regression has none: 'logistic').
+
+        Examples
+        --------
+        >>> MLP(activation="tanh").activation_name()
+        'tanh'
+        """
+        return str(getattr(self, "activation", "logistic"))
+
+    # -- prediction ----------------------------------------------------------------
+    def _inputs(self, X: Any) -> tuple[Params, np.ndarray]:
         params = self._fitted()
-        activation = get_activation(self.activation)
-        sizes = self.layer_sizes(X.shape[1], self.n_classes)
-        for first in range(0, X.shape[0], EVAL_BLOCK):
-            block = X[first : first + EVAL_BLOCK]
-            acts = [block] + [np.empty((block.shape[0], s), self.dtype) for s in sizes[1:]]
-            with np.errstate(over="ignore"):  # exp(-z) = inf in the logistic is fine
-                forward(params, acts, activation)
-            probs = np.empty_like(acts[-1])
-            log_softmax_inplace(acts[-1], probs, np.empty((block.shape[0], 1), self.dtype))
-            yield acts[-1]
+        dtype = params.weights[0].dtype
+        return params, check_features(X, dtype, self.n_features_in_, type(self).__name__)
 
-    def _inputs(self, X: Any) -> np.ndarray:
-        return check_features(X, self.dtype, self._fitted().weights[0].shape[0])
+    def predict_log_proba(self, X: Any) -> np.ndarray:
+        """Log class probabilities, (n, K), columns in the order of ``classes_``.
 
-    def _evaluate(self, X: np.ndarray, labels: np.ndarray) -> tuple[float, float]:
-        loss, hits, first = 0.0, 0, 0
-        for logp in self._log_proba(X):
-            rows = labels[first : first + logp.shape[0]]
-            loss -= float(logp[np.arange(rows.shape[0]), rows].sum(dtype=np.float64))
-            hits += int((logp.argmax(axis=1) == rows).sum())
-            first += logp.shape[0]
-        return loss / X.shape[0], hits / X.shape[0]
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        numpy.ndarray of shape (n_samples, n_classes)
+
+        Examples
+        --------
+        >>> X = np.array([[3.0, 0.0], [0.0, 3.0]] * 20); y = ["a", "b"] * 20
+        >>> net = SoftmaxRegression(epochs=5).fit(X, y)
+        >>> net.predict_log_proba([[3.0, 0.0]]).round(2)
+        array([[-0.06, -2.92]], dtype=float32)
+        """
+        params, X = self._inputs(X)
+        return np.concatenate(list(_log_proba(params, self.activation_name(), X)))
 
     def predict_proba(self, X: Any) -> np.ndarray:
-        """Class probabilities, (n, K).
+        """Class probabilities, (n, K), columns in the order of ``classes_``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        numpy.ndarray of shape (n_samples, n_classes)
 
         Examples
         --------
         >>> X = np.array([[3.0, 0.0], [0.0, 3.0]] * 20); y = [0, 1] * 20
-        >>> net = SoftmaxRegression(); _ = net.fit(X, y, epochs=5, verbose=False)
+        >>> net = SoftmaxRegression(epochs=5).fit(X, y)
         >>> net.predict_proba([[3.0, 0.0], [0.0, 0.0]]).round(2)
         array([[0.95, 0.05],
                [0.46, 0.54]], dtype=float32)
         """
-        return np.exp(np.concatenate(list(self._log_proba(self._inputs(X)))))
+        return np.exp(self.predict_log_proba(X))
 
     def predict(self, X: Any) -> np.ndarray:
-        """Most probable class of each row.
+        """The most probable class of each row (a label from ``classes_``).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        numpy.ndarray of shape (n_samples,)
 
         Examples
         --------
-        >>> X = np.array([[3.0, 0.0], [0.0, 3.0]] * 20); y = [0, 1] * 20
-        >>> net = SoftmaxRegression(); _ = net.fit(X, y, epochs=5, verbose=False)
+        >>> X = np.array([[3.0, 0.0], [0.0, 3.0]] * 20); y = ["cat", "dog"] * 20
+        >>> net = SoftmaxRegression(epochs=5).fit(X, y)
         >>> net.predict([[3.0, 1.0], [0.0, 2.0]]).tolist()
-        [0, 1]
+        ['cat', 'dog']
         """
-        return np.concatenate([lp.argmax(axis=1) for lp in self._log_proba(self._inputs(X))])
+        params, X = self._inputs(X)
+        codes = [lp.argmax(axis=1) for lp in _log_proba(params, self.activation_name(), X)]
+        return self.classes_[np.concatenate(codes)]
 
     def score(self, X: Any, y: Any) -> float:
         """Accuracy: the share of rows whose most probable class is ``y``.
 
+        Labels that are not among ``classes_`` count as misclassified, as in
+        scikit-learn; labels of another kind (strings against numbers) are refused.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,)
+
+        Returns
+        -------
+        float
+
         Examples
         --------
         >>> X = np.array([[3.0, 0.0], [0.0, 3.0]] * 20); y = [0, 1] * 20
-        >>> net = SoftmaxRegression(); _ = net.fit(X, y, epochs=5, verbose=False)
+        >>> net = SoftmaxRegression(epochs=5).fit(X, y)
         >>> net.score([[3.0, 0.0], [0.0, 3.0]], [0, 0])
         0.5
         """
-        X = self._inputs(X)
-        return self._evaluate(X, check_labels(y, X.shape[0], self.n_classes))[1]
+        params, X = self._inputs(X)
+        codes = match_labels(y, self.classes_, X.shape[0])
+        return _evaluate(params, self.activation_name(), X, codes)[1]
 
     # -- persistence ---------------------------------------------------------------
     def save(self, path: str | Path) -> None:
-        """Save the architecture and parameters as an .npz archive (no pickle).
+        """Save the hyper-parameters, classes, parameters and history as an .npz archive.
+
+        The archive holds plain arrays only (no pickle). Classes must be numbers,
+        strings or booleans; a schedule given as a function is not saved (it loads
+        as None, the constant rate).
+
+        Parameters
+        ----------
+        path : str or pathlib.Path
+            The file to write (the name is used as given).
 
         Examples
         --------
         >>> import tempfile
         >>> X = np.array([[3.0, 0.0], [0.0, 3.0]] * 20); y = [0, 1] * 20
-        >>> net = MLP(hidden=4); _ = net.fit(X, y, epochs=5, verbose=False)
+        >>> net = MLP(hidden=4, epochs=5).fit(X, y)
         >>> path = tempfile.mkdtemp() + "/net.npz"
         >>> net.save(path)
         >>> from mnlogit.nn import load
         >>> bool((load(path).predict_proba([[1.0, 2.0]]) == net.predict_proba([[1.0, 2.0]])).all())
         True
         """
+        params = self._fitted()
+        settings = {
+            key: value
+            for key, value in self.get_params().items()
+            if key != "lr_schedule" or not callable(value)
+        }
+        if "dtype" in settings:
+            settings["dtype"] = np.dtype(settings["dtype"]).name
         record = NetworkRecord(
-            type(self).__name__,
-            self.activation,
-            self.hidden,
-            self.n_classes,
-            self._fitted().weights,
-            self._fitted().biases,
+            kind=type(self).__name__,
+            settings=settings,
+            classes=self.classes_,
+            weights=params.weights,
+            biases=params.biases,
+            history=self.history_[HISTORY_COLUMNS].to_numpy(np.float64),
         )
         save_network(record, path)
 
     @classmethod
     def load(cls, path: str | Path) -> Network:
-        """Load a network saved by :meth:`save` (checked; never executes code).
+        """Load a network of this kind saved by :meth:`save` (checked; runs no code).
+
+        Parameters
+        ----------
+        path : str or pathlib.Path
+
+        Returns
+        -------
+        Network
 
         Examples
         --------
         >>> import tempfile
         >>> path = tempfile.mkdtemp() + "/net.npz"
         >>> X = np.array([[3.0, 0.0], [0.0, 3.0]] * 20); y = [0, 1] * 20
-        >>> net = SoftmaxRegression(); _ = net.fit(X, y, epochs=5, verbose=False)
-        >>> net.save(path)
-        >>> type(SoftmaxRegression.load(path)).__name__
-        'SoftmaxRegression'
+        >>> SoftmaxRegression(epochs=5).fit(X, y).save(path)
+        >>> SoftmaxRegression.load(path)
+        SoftmaxRegression(epochs=5)
         """
         return load(path, cls)
+
+
+def _log_proba(params: Params, activation_name: str, X: np.ndarray) -> Iterator[np.ndarray]:
+    """Log class probabilities of the rows of X, block by block."""
+    activation = get_activation(activation_name)
+    sizes = [w.shape[1] for w in params.weights]
+    rows = max(1, min(EVAL_ROWS, EVAL_ELEMENTS // max(sizes)))
+    dtype = params.weights[0].dtype
+    for first in range(0, X.shape[0], rows):
+        block = X[first : first + rows]
+        acts = [block] + [np.empty((block.shape[0], s), dtype) for s in sizes]
+        with np.errstate(over="ignore"):  # exp(-z) = inf in the logistic is fine
+            forward(params, acts, activation)
+        probs = np.empty_like(acts[-1])
+        log_softmax_inplace(acts[-1], probs, np.empty((block.shape[0], 1), dtype))
+        yield acts[-1]
+
+
+def _evaluate(
+    params: Params, activation_name: str, X: np.ndarray, codes: np.ndarray
+) -> tuple[float, float]:
+    """(Mean cross-entropy, accuracy) on rows with class codes; code -1 counts as a miss."""
+    loss, hits, first = 0.0, 0, 0
+    for logp in _log_proba(params, activation_name, X):
+        rows = codes[first : first + logp.shape[0]]
+        loss -= float(logp[np.arange(rows.shape[0]), rows].sum(dtype=np.float64))
+        hits += int((logp.argmax(axis=1) == rows).sum())
+        first += logp.shape[0]
+    return loss / X.shape[0], hits / X.shape[0]
 
 
 class SoftmaxRegression(Network):
@@ -356,36 +375,82 @@ class SoftmaxRegression(Network):
 
     Trained by minibatch SGD on the mean cross-entropy (unlike :func:`mnlogit.fit`,
     which finds the exact maximum-likelihood estimate by Newton's method); all K
-    classes have weights (no reference class).
+    classes have weights (no reference class). A scikit-learn classifier: works with
+    ``clone``, ``Pipeline``, ``GridSearchCV`` and ``cross_val_score``.
 
     Parameters
     ----------
-    n_classes : number of classes K; by default max(y) + 1 of the first fit.
-    dtype : float32 (default, fast) or float64.
+    epochs : int, default 30
+        Passes over the data, reshuffled before each.
+    batch_size : int, default 10
+        Rows per minibatch (a smaller last batch takes the remainder).
+    lr : float, default 0.1
+        Learning rate of the mean minibatch gradient.
+    momentum : float, default 0.0
+        Heavy-ball momentum ``mu`` (``v <- mu v - lr g; w <- w + v``), in [0, 1).
+    l2 : float, default 0.0
+        Weight decay lambda on the weights (not the biases), scaled as in Nielsen's
+        book: the cost adds ``lambda / (2 n) * sum(w^2)``, so each step multiplies the
+        weights by ``1 - lr * lambda / n``.
+    lr_schedule : str, callable or None, default "constant"
+        ``"constant"``, ``"cosine"``, ``"linear"``, ``"step"`` or a function
+        ``f(epoch, epochs) -> factor`` of the base rate (epoch counted from 0; the
+        factor must be finite and >= 0).
+    seed : int or None, default 0
+        Seed of the generator drawing the initial weights and the shuffles; the same
+        seed gives bit-for-bit the same weights.
+    verbose : bool, default False
+        Show the epochs (a tqdm bar if installed, else a line per epoch on stderr).
+        Each epoch is logged at INFO on the ``mnlogit.nn`` logger either way.
+    dtype : str or numpy dtype, default "float32"
+        float32 (fast) or float64.
 
     Examples
     --------
     >>> from mnlogit.datasets import load_mnist
     >>> (X, y), (X_test, y_test) = load_mnist()
-    >>> net = SoftmaxRegression()
-    >>> history = net.fit(X[:3000], y[:3000], epochs=3, lr=0.1, verbose=False)
-    >>> net.weights[0].shape, net.predict(X_test[:5]).tolist(), y_test[:5].tolist()
+    >>> net = SoftmaxRegression(epochs=3).fit(X[:3000], y[:3000])
+    >>> net.coefs_[0].shape, net.predict(X_test[:5]).tolist(), y_test[:5].tolist()
     ((784, 10), [7, 2, 1, 0, 4], [7, 2, 1, 0, 4])
     """
 
-    def __init__(self, n_classes: int | None = None, dtype: Any = np.float32) -> None:
-        super().__init__((), "logistic", n_classes, dtype)
+    def __init__(
+        self,
+        *,
+        epochs: int = 30,
+        batch_size: int = 10,
+        lr: float = 0.1,
+        momentum: float = 0.0,
+        l2: float = 0.0,
+        lr_schedule: str | Callable[[int, int], float] | None = "constant",
+        seed: int | None = 0,
+        verbose: bool = False,
+        dtype: Any = "float32",
+    ) -> None:
+        self.epochs = epochs
+        self.batch_size = batch_size
+        self.lr = lr
+        self.momentum = momentum
+        self.l2 = l2
+        self.lr_schedule = lr_schedule
+        self.seed = seed
+        self.verbose = verbose
+        self.dtype = dtype
 
 
 class MLP(Network):
     """The shallow network: H = activation(X Wh + bh), softmax(H Wo + bo).
 
+    A scikit-learn classifier trained by minibatch SGD on the mean cross-entropy.
+
     Parameters
     ----------
-    hidden : number of hidden units (100 in the classic 784-100-10 MNIST network).
-    activation : ``"logistic"`` (default), ``"tanh"`` or ``"relu"``.
-    n_classes : number of classes K; by default max(y) + 1 of the first fit.
-    dtype : float32 (default, fast) or float64.
+    hidden : int, default 100
+        Hidden units (100 in the classic 784-100-10 MNIST network).
+    activation : str, default "logistic"
+        ``"logistic"``, ``"tanh"`` or ``"relu"``.
+    epochs, batch_size, lr, momentum, l2, lr_schedule, seed, verbose, dtype
+        As for :class:`SoftmaxRegression`.
 
     Examples
     --------
@@ -393,9 +458,8 @@ class MLP(Network):
 
     >>> X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]] * 25, dtype=float)
     >>> y = [0, 1, 1, 0] * 25
-    >>> net = MLP(hidden=8, activation="tanh")
-    >>> history = net.fit(X, y, epochs=100, batch_size=4, lr=0.5, verbose=False)
-    >>> [w.shape for w in net.weights], net.predict(X[:4]).tolist()
+    >>> net = MLP(hidden=8, activation="tanh", epochs=100, batch_size=4, lr=0.5).fit(X, y)
+    >>> [w.shape for w in net.coefs_], net.predict(X[:4]).tolist()
     ([(2, 8), (8, 2)], [0, 1, 1, 0])
     """
 
@@ -403,33 +467,70 @@ class MLP(Network):
         self,
         hidden: int = 100,
         activation: str = "logistic",
-        n_classes: int | None = None,
-        dtype: Any = np.float32,
+        *,
+        epochs: int = 30,
+        batch_size: int = 10,
+        lr: float = 0.1,
+        momentum: float = 0.0,
+        l2: float = 0.0,
+        lr_schedule: str | Callable[[int, int], float] | None = "constant",
+        seed: int | None = 0,
+        verbose: bool = False,
+        dtype: Any = "float32",
     ) -> None:
-        super().__init__((int(hidden),), activation, n_classes, dtype)
+        self.hidden = hidden
+        self.activation = activation
+        self.epochs = epochs
+        self.batch_size = batch_size
+        self.lr = lr
+        self.momentum = momentum
+        self.l2 = l2
+        self.lr_schedule = lr_schedule
+        self.seed = seed
+        self.verbose = verbose
+        self.dtype = dtype
+
+
+KINDS: dict[str, type[Network]] = {"MLP": MLP, "SoftmaxRegression": SoftmaxRegression}
 
 
 def load(path: str | Path, expected: type[Network] = Network) -> Network:
     """Load a network saved by :meth:`Network.save`, checking every entry of the file.
 
-    ``expected`` (a Network subclass) requires that kind of network.
+    Parameters
+    ----------
+    path : str or pathlib.Path
+    expected : Network subclass, optional
+        Require this kind of network.
+
+    Returns
+    -------
+    Network
+        Fitted, with the saved hyper-parameters, classes and history.
 
     Examples
     --------
     >>> import tempfile
-    >>> net = MLP(hidden=3); _ = net.fit([[0.0], [1.0]], [0, 1], epochs=1, verbose=False)
+    >>> net = MLP(hidden=3, epochs=1).fit([[0.0], [1.0]] * 2, [0, 1] * 2)
     >>> path = tempfile.mkdtemp() + "/a.npz"; net.save(path)
-    >>> [w.shape for w in load(path).weights]
+    >>> [w.shape for w in load(path).coefs_]
     [(1, 3), (3, 2)]
     """
     record = read_network(path)
-    kind = {"MLP": MLP, "SoftmaxRegression": SoftmaxRegression}[record.kind]
+    kind = KINDS[record.kind]
     if expected is not Network and kind is not expected:
         raise DataError(f"{str(path)!r} holds a {record.kind}, not a {expected.__name__}")
-    dtype = record.weights[0].dtype
-    if kind is MLP:
-        net: Network = MLP(record.hidden[0], record.activation, record.n_classes, dtype)
-    else:
-        net = SoftmaxRegression(record.n_classes, dtype)
-    net.params = Params(record.weights, record.biases)
+    try:
+        net = kind(**record.settings)
+        settings = net._settings()
+    except (TypeError, DataError, ValueError) as err:
+        raise DataError(f"{str(path)!r} has invalid hyper-parameters: {err}") from None
+    if record.weights[0].dtype != settings.dtype or len(record.weights) != 1 + len(settings.hidden):
+        raise DataError(f"{str(path)!r}: the parameters do not match the hyper-parameters")
+    if settings.hidden and record.weights[0].shape[1] != settings.hidden[0]:
+        raise DataError(f"{str(path)!r}: the parameters do not match the hyper-parameters")
+    net.classes_ = record.classes
+    net.n_features_in_ = record.weights[0].shape[0]
+    net.coefs_, net.intercepts_ = record.weights, record.biases
+    net.history_ = pd.DataFrame(record.history, columns=HISTORY_COLUMNS).astype({"epoch": int})
     return net

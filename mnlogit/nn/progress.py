@@ -1,16 +1,48 @@
-"""Training progress: a tqdm bar when tqdm is installed, plain text lines otherwise."""
+"""Training progress: log records always, a display only when asked for.
+
+Every epoch's summary is logged at INFO on the ``mnlogit.nn`` logger (configure
+:mod:`logging` to see or keep it). With ``verbose=True`` the epochs are also shown:
+a tqdm bar when tqdm is installed (a widget in Jupyter when ipywidgets is there, text
+otherwise, never tqdm's "IProgress not found" warning), else one line per epoch on
+stderr.
+"""
 
 from __future__ import annotations
 
+import logging
 import sys
+import warnings
 from typing import Any, TextIO
+
+LOGGER = logging.getLogger("mnlogit.nn")
+
+
+def tqdm_class() -> Any:
+    """tqdm's best bar for this front end, or None when tqdm is not installed.
+
+    ``tqdm.auto`` picks the notebook widget in Jupyter; without ipywidgets it warns
+    and falls back to the text bar. The fallback is what we want, the warning is not.
+
+    Examples
+    --------
+    >>> tqdm_class() is None or callable(tqdm_class())
+    True
+    """
+    try:
+        from tqdm.std import TqdmWarning
+    except ImportError:
+        return None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", TqdmWarning)
+        from tqdm.auto import tqdm
+    return tqdm
 
 
 class Progress:
-    """Per-epoch progress of a training run; silent when ``verbose`` is False.
+    """Per-epoch progress of a training run.
 
-    ``advance(batches)`` moves the bar; ``epoch_done(text)`` ends an epoch with a
-    summary line. Without tqdm, only the summary lines are printed (to ``stream``).
+    ``advance(batches)`` moves the bar; ``epoch_done(text)`` logs the epoch's summary
+    and, when ``verbose``, shows it (on the bar, or as a line on ``stream``).
 
     Examples
     --------
@@ -32,13 +64,7 @@ class Progress:
     ) -> None:
         self.verbose, self.epochs, self.batches = verbose, epochs, batches
         self.stream = sys.stderr if stream is None else stream
-        self._tqdm: Any = None
-        if verbose and use_tqdm:
-            try:
-                from tqdm.auto import tqdm
-            except ImportError:
-                tqdm = None
-            self._tqdm = tqdm
+        self._tqdm = tqdm_class() if verbose and use_tqdm else None
         self._bar: Any = None
         self._epoch = 0
 
@@ -62,6 +88,8 @@ class Progress:
 
     def epoch_done(self, text: str) -> None:
         """Close the epoch with a summary ``text``."""
+        line = f"epoch {self._epoch + 1}/{self.epochs}: {text}"
+        LOGGER.info(line)
         if not self.verbose:
             return
         if self._bar is not None:
@@ -69,7 +97,8 @@ class Progress:
             self._bar.close()
             self._bar = None
         else:
-            print(f"epoch {self._epoch + 1}/{self.epochs}: {text}", file=self.stream, flush=True)
+            self.stream.write(line + "\n")
+            self.stream.flush()
 
     def close(self) -> None:
         """Close a bar left open (e.g. after an interruption)."""
