@@ -104,9 +104,10 @@ def _object_labels(arr: np.ndarray, name: str) -> np.ndarray:
     if all(isinstance(v, numbers.Real) for v in arr):
         return np.array(arr.tolist())
     kinds = sorted({type(v).__name__ for v in arr})
+    found = f"mixes {' and '.join(kinds)}" if len(kinds) > 1 else f"holds {kinds[0]} values"
     raise DataError(
-        f"Unknown label type: {name} mixes {', '.join(kinds)}; class labels must be all "
-        "numbers or all strings"
+        f"Unknown label type: {name} {found}; class labels must be all whole numbers, all "
+        "strings or all booleans"
     )
 
 
@@ -130,7 +131,8 @@ as 0.5 (row 1): class labels are whole numbers, strings or booleans, not a conti
     if sparse.issparse(y):
         raise DataError(f"{name} is a sparse {type(y).__name__}; pass a 1-d array of labels")
     try:
-        arr = np.asarray(y)
+        # A list keeps each label's own type (numpy would turn ["a", 1] into strings).
+        arr = np.asarray(y) if hasattr(y, "dtype") else np.asarray(y, dtype=object)
     except (ValueError, TypeError) as err:
         raise DataError(f"{name} cannot be read as an array of labels: {err}") from None
     if arr.ndim == 2 and arr.shape[1] == 1:
