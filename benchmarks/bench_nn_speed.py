@@ -1,26 +1,121 @@
-"""Seconds per training epoch: mnlogit.nn against PyTorch eager on the CPU, side by side.
+"""Seconds per training epoch: mnlogit.nn, a plain numpy loop and PyTorch eager, side by side.
 
 Same network (784-100-10, logistic hidden layer, softmax/cross-entropy output), same
 data (the 60,000 MNIST training images), same optimiser (plain minibatch SGD, lr 0.1,
-reshuffled every epoch), same batch sizes. PyTorch runs with 2 threads (the machine's
-cores; the baseline) and, for information, with 1 thread; mnlogit runs with its
-defaults (one thread, BLAS pinned to one thread). The frameworks
-alternate per round so both see the same machine load; the median epoch time is
-reported, with the load average before and after.
-Run: ``python benchmarks/bench_nn_speed.py [--epochs 3]``.
-Needs the ``bench`` extra (``pip install torch==2.13.0``, a CPU build).
+reshuffled every epoch), same batch sizes, float32 throughout.
+
+- mnlogit.nn: ``MLP(100, epochs=..., batch_size=..., lr=0.1).fit(X, y)``, its defaults
+  (one thread, BLAS pinned to one thread); the epoch's time is ``history_["seconds"]``.
+- plain numpy: the loop one writes by hand (below): preallocated buffers per batch size,
+  one-thread BLAS, gradients into buffers then ``W -= (lr / b) * G``; it computes the
+  same running loss and accuracy that mnlogit.nn reports in its history.
+- PyTorch eager: ``nn.Sequential(Linear, Sigmoid, Linear)``, ``CrossEntropyLoss``,
+  ``optim.SGD``, indexing a shuffled permutation; 2 threads (the machine's cores) and,
+  for information, 1 thread.
+
+The machine is shared, so the contenders alternate within every round (each measures
+``--epochs`` epochs after an untimed warm-up epoch) and the median over the rounds is
+reported, with the load average before and after. Run:
+``python benchmarks/bench_nn_speed.py [--epochs 2 --rounds 5]``; needs the ``bench``
+extra (``pip install torch==2.13.0``, a CPU build).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import platform
 import statistics
 import time
 
 import numpy as np
+from threadpoolctl import threadpool_info, threadpool_limits
 
 import mnlogit
 from mnlogit.nn import MLP
+
+HIDDEN, CLASSES, LR = 100, 10, 0.1
+
+
+def ours_epoch_seconds(X, y, batch_size: int, epochs: int, seed: int) -> list[float]:
+    net = MLP(HIDDEN, epochs=epochs, batch_size=batch_size, lr=LR, seed=seed).fit(X, y)
+    return net.history_["seconds"].tolist()
+
+
+def _buffers(batch: int, p: int) -> dict[str, np.ndarray]:
+    f = np.float32
+    return {
+        "x": np.empty((batch, p), f),
+        "t": np.empty((batch, CLASSES), f),
+        "labels": np.empty(batch, np.intp),
+        "h": np.empty((batch, HIDDEN), f),
+        "z": np.empty((batch, CLASSES), f),
+        "row": np.empty((batch, 1), f),
+        "dh": np.empty((batch, HIDDEN), f),
+        "work": np.empty((batch, HIDDEN), f),
+        "g1": np.empty((p, HIDDEN), f),
+        "g2": np.empty((HIDDEN, CLASSES), f),
+    }
+
+
+def plain_epoch_seconds(X, y, batch_size: int, epochs: int, seed: int) -> list[float]:
+    """The hand-written preallocated numpy loop (the baseline of issue 17)."""
+    rng = np.random.default_rng(seed)
+    n, p = X.shape
+    w1 = (rng.standard_normal((p, HIDDEN)) / np.sqrt(p)).astype(np.float32)
+    w2 = (rng.standard_normal((HIDDEN, CLASSES)) / np.sqrt(HIDDEN)).astype(np.float32)
+    b1, b2 = np.zeros(HIDDEN, np.float32), np.zeros(CLASSES, np.float32)
+    onehot = np.eye(CLASSES, dtype=np.float32)[y]
+    sizes = {batch_size, n % batch_size} - {0}
+    buffers = {b: _buffers(b, p) for b in sizes}
+    seconds = []
+    with threadpool_limits(1, "blas"), np.errstate(over="ignore"):
+        for _ in range(epochs):
+            order = rng.permutation(n)
+            loss, hits = 0.0, 0
+            start = time.perf_counter()
+            for first in range(0, n, batch_size):
+                idx = order[first : first + batch_size]
+                b = buffers[idx.shape[0]]
+                x, t, labels, h, z = b["x"], b["t"], b["labels"], b["h"], b["z"]
+                np.take(X, idx, axis=0, out=x)
+                np.take(onehot, idx, axis=0, out=t)
+                np.take(y, idx, out=labels)
+                # forward: h = logistic(x w1 + b1), z = softmax(h w2 + b2)
+                np.matmul(x, w1, out=h)
+                h += b1
+                np.negative(h, out=h)
+                np.exp(h, out=h)
+                h += 1.0
+                np.reciprocal(h, out=h)
+                np.matmul(h, w2, out=z)
+                z += b2
+                np.max(z, axis=1, keepdims=True, out=b["row"])
+                z -= b["row"]
+                np.exp(z, out=z)
+                np.sum(z, axis=1, keepdims=True, out=b["row"])
+                z /= b["row"]
+                loss -= float(np.log(z[np.arange(idx.shape[0]), labels]).sum())
+                hits += int(np.count_nonzero(z.argmax(axis=1) == labels))
+                # backward: dz = p - t, dh = dz w2' * h (1 - h)
+                z -= t
+                np.matmul(z, w2.T, out=b["dh"])
+                np.subtract(1.0, h, out=b["work"])
+                b["dh"] *= b["work"]
+                b["dh"] *= h
+                np.matmul(h.T, z, out=b["g2"])
+                np.matmul(x.T, b["dh"], out=b["g1"])
+                # SGD step on the mean gradient
+                step = LR / idx.shape[0]
+                b["g1"] *= step
+                w1 -= b["g1"]
+                b["g2"] *= step
+                w2 -= b["g2"]
+                b1 -= step * b["dh"].sum(axis=0)
+                b2 -= step * z.sum(axis=0)
+            seconds.append(time.perf_counter() - start)
+    assert np.isfinite(loss) and hits > 0  # the loop trained
+    return seconds
 
 
 def torch_epoch_seconds(
@@ -31,9 +126,9 @@ def torch_epoch_seconds(
     torch.set_num_threads(threads)
     torch.manual_seed(seed)
     net = torch.nn.Sequential(
-        torch.nn.Linear(784, 100), torch.nn.Sigmoid(), torch.nn.Linear(100, 10)
+        torch.nn.Linear(784, HIDDEN), torch.nn.Sigmoid(), torch.nn.Linear(HIDDEN, CLASSES)
     )
-    opt = torch.optim.SGD(net.parameters(), lr=0.1)
+    opt = torch.optim.SGD(net.parameters(), lr=LR)
     loss_fn = torch.nn.CrossEntropyLoss()
     Xt, yt = torch.from_numpy(X), torch.from_numpy(y)
     seconds = []
@@ -50,42 +145,49 @@ def torch_epoch_seconds(
     return seconds
 
 
-def ours_epoch_seconds(X, y, batch_size: int, epochs: int, seed: int) -> list[float]:
-    net = MLP(100, epochs=epochs, batch_size=batch_size, lr=0.1, seed=seed).fit(X, y)
-    return net.history_["seconds"].tolist()
+def _timed(run, X, y, batch, epochs, seed, **kw) -> list[float]:
+    return run(X, y, batch, epochs + 1, seed, **kw)[1:]  # the first epoch warms up
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--epochs", type=int, default=3, help="epochs per measurement")
-    parser.add_argument("--rounds", type=int, default=2, help="alternating rounds")
+    parser.add_argument("--epochs", type=int, default=2, help="timed epochs per measurement")
+    parser.add_argument("--rounds", type=int, default=5, help="alternating rounds")
     parser.add_argument("--batch-sizes", type=int, nargs="+", default=[10, 32, 128])
+    parser.add_argument("--no-torch", action="store_true", help="skip PyTorch")
     args = parser.parse_args()
-
-    import os
-
-    import torch
 
     (X, y), _ = mnlogit.datasets.load_mnist()
     y = y.astype(np.int64)
+    blas = [f"{i['internal_api']} {i['version']}" for i in threadpool_info()]
+    versions = f"numpy {np.__version__} ({', '.join(blas)}), Python {platform.python_version()}"
+    contenders = {"mnlogit.nn": ours_epoch_seconds, "plain numpy": plain_epoch_seconds}
+    if not args.no_torch:
+        import torch
+
+        versions += f", torch {torch.__version__}"
+        contenders["PyTorch 2 threads"] = torch_epoch_seconds
+        contenders["PyTorch 1 thread"] = lambda *a: torch_epoch_seconds(*a, threads=1)
+    print(f"{time.strftime('%Y-%m-%d %H:%M %Z')}; {versions}")
     print(
-        f"torch {torch.__version__}, numpy {np.__version__}; {args.epochs} epoch(s) x "
-        f"{args.rounds} rounds per batch size; load average {os.getloadavg()[0]:.1f}"
+        f"{args.epochs} timed epoch(s) x {args.rounds} rounds; load average before "
+        f"{os.getloadavg()[0]:.2f}"
     )
-    # One untimed epoch each, so first-call costs (thread pools, caches) are not counted.
-    torch_epoch_seconds(X[:6000], y[:6000], 10, 1, 0)
-    ours_epoch_seconds(X[:6000], y[:6000], 10, 1, 0)
-    print("| batch | mnlogit.nn s/epoch | PyTorch 2 threads | ratio | PyTorch 1 thread | ratio |")
-    print("|---:|---:|---:|---:|---:|---:|")
+    names = list(contenders)
+    header = " | ".join(f"{name} s/epoch" for name in names)
+    ratios = " | ".join(f"ours / {name}" for name in names[1:])
+    print(f"| batch | {header} | {ratios} |")
+    print("|---:" * (2 * len(names)) + "|")
     for batch in args.batch_sizes:
-        ours, two, one = [], [], []
+        times: dict[str, list[float]] = {name: [] for name in names}
         for r in range(args.rounds):
-            ours += ours_epoch_seconds(X, y, batch, args.epochs, r)
-            two += torch_epoch_seconds(X, y, batch, args.epochs, r, threads=2)
-            one += torch_epoch_seconds(X, y, batch, args.epochs, r, threads=1)
-        a, b, c = (statistics.median(t) for t in (ours, two, one))
-        print(f"| {batch} | {a:.3f} | {b:.3f} | {a / b:.2f} | {c:.3f} | {a / c:.2f} |", flush=True)
-    print(f"load average after: {os.getloadavg()[0]:.1f}")
+            for name in names[r % 2 :] + names[: r % 2]:  # alternate who goes first
+                times[name] += _timed(contenders[name], X, y, batch, args.epochs, r)
+        med = {name: statistics.median(t) for name, t in times.items()}
+        cells = " | ".join(f"{med[name]:.3f}" for name in names)
+        rel = " | ".join(f"{med[names[0]] / med[name]:.2f}" for name in names[1:])
+        print(f"| {batch} | {cells} | {rel} |", flush=True)
+    print(f"load average after: {os.getloadavg()[0]:.2f}")
 
 
 if __name__ == "__main__":

@@ -62,8 +62,8 @@ class Workspace:
     Examples
     --------
     >>> ws = Workspace([784, 100, 10], 32, np.float32)
-    >>> [a.shape for a in ws.acts], ws.rows(0, 16).acts[1].shape
-    ([(32, 784), (32, 100), (32, 10)], (16, 100))
+    >>> [a.shape for a in ws.acts], [d.shape for d in ws.deltas]
+    ([(32, 784), (32, 100), (32, 10)], [(32, 100), (32, 10)])
     """
 
     def __init__(self, sizes: list[int], batch: int, dtype: np.dtype) -> None:
@@ -79,17 +79,6 @@ class Workspace:
         self.ones = np.ones(batch, dtype)
         self.gemm, self.gemv, self.axpy = blas.get_blas_funcs(("gemm", "gemv", "axpy"), dtype=dtype)
 
-    def rows(self, start: int, stop: int) -> Workspace:
-        """A workspace viewing rows ``start:stop`` of this one's buffers (no copies)."""
-        view = object.__new__(Workspace)
-        view.__dict__.update(self.__dict__)
-        for name in ("acts", "deltas", "work"):
-            setattr(view, name, [a[start:stop] for a in getattr(self, name)])
-        for name in ("targets", "labels", "predicted", "hits", "row_work", "ones"):
-            setattr(view, name, getattr(self, name)[start:stop])
-        view.batch = stop - start
-        return view
-
 
 @dataclass
 class Batches:
@@ -98,13 +87,6 @@ class Batches:
     X: np.ndarray  # (n, p) features
     targets: np.ndarray  # (n, K) one-hot labels
     labels: np.ndarray  # (n,) labels
-
-
-def load_batch(ws: Workspace, data: Batches, idx: np.ndarray) -> None:
-    """Gather the rows ``idx`` of the data into the workspace buffers."""
-    np.take(data.X, idx, axis=0, out=ws.acts[0])
-    np.take(data.targets, idx, axis=0, out=ws.targets)
-    np.take(data.labels, idx, out=ws.labels)
 
 
 @dataclass
@@ -138,7 +120,7 @@ def forward_backward(params: Params, ws: Workspace, activation: Activation) -> t
     logits, probs = acts[-1], deltas[-1]
     log_softmax_inplace(logits, probs, ws.row_work)
     loss = -float(np.vdot(ws.targets, logits))
-    np.argmax(probs, axis=1, out=ws.predicted)
+    probs.argmax(axis=1, out=ws.predicted)
     np.equal(ws.predicted, ws.labels, out=ws.hits)
     hits = int(np.count_nonzero(ws.hits))
     np.subtract(probs, ws.targets, out=probs)
@@ -148,77 +130,69 @@ def forward_backward(params: Params, ws: Workspace, activation: Activation) -> t
     return loss, hits
 
 
-def update_weights(
-    params: Params, ws: Workspace, rule: StepRule, layer: int, rows: slice = slice(None)
-) -> None:
-    """Apply the step to the weights of ``layer`` (only its input ``rows`` if given)."""
-    w, a = params.weights[layer][rows], ws.acts[layer][:, rows]
-    alpha = -rule.lr / ws.batch
-    if rule.momentum:
-        v = params.velocities[layer][rows]
-        ws.gemm(alpha, ws.deltas[layer].T, a.T, rule.momentum, v.T, trans_b=1, overwrite_c=1)
-        if rule.decay != 1.0:
-            ws.axpy(w.reshape(-1), v.reshape(-1), a=rule.decay - 1.0)
-        ws.axpy(v.reshape(-1), w.reshape(-1))
-    else:
-        ws.gemm(alpha, ws.deltas[layer].T, a.T, rule.decay, w.T, trans_b=1, overwrite_c=1)
+class MinibatchStep:
+    """SGD steps on minibatches of one size: gather, forward, back-propagate, update.
 
-
-def update_biases(params: Params, ws: Workspace, rule: StepRule) -> None:
-    """Apply the step to every bias: the gradients are the column sums delta' 1 (GEMV)."""
-    alpha = -rule.lr / ws.batch
-    for delta, b, vb in zip(
-        ws.deltas, params.biases, params.bias_velocities or ws.deltas, strict=True
-    ):
-        if rule.momentum:
-            ws.gemv(alpha, delta.T, ws.ones, rule.momentum, vb, overwrite_y=1)
-            ws.axpy(vb, b)
-        else:
-            ws.gemv(alpha, delta.T, ws.ones, 1.0, b, overwrite_y=1)
-
-
-def sgd_step(
-    params: Params, ws: Workspace, rule: StepRule, activation: Activation
-) -> tuple[float, int]:
-    """One SGD step on the minibatch loaded in ``ws``; returns (summed loss, hits).
-
-    Examples
-    --------
-    >>> from mnlogit.nn.activations import get_activation
-    >>> p = Params([np.zeros((2, 2))], [np.zeros(2)])
-    >>> ws = Workspace([2, 2], 1, np.float64)
-    >>> ws.acts[0][:] = [[1.0, 0.0]]; ws.targets[:] = [[0.0, 1.0]]; ws.labels[:] = [1]
-    >>> loss, hits = sgd_step(p, ws, StepRule(1.0, 0.0, 1.0), get_activation("logistic"))
-    >>> p.weights[0].tolist(), p.biases[0].tolist()
-    ([[-0.5, 0.5], [0.0, 0.0]], [-0.5, 0.5])
-    """
-    result = forward_backward(params, ws, activation)
-    for layer in range(len(params.weights)):
-        update_weights(params, ws, rule, layer)
-    update_biases(params, ws, rule)
-    return result
-
-
-class SerialStep:
-    """SGD steps on the minibatches of one workspace (one batch size).
+    The transposed views that BLAS updates in place are made once here, so a step
+    allocates nothing and makes no view: the weights of layer l take the fused step
+    ``W.T <- decay * W.T + alpha * delta.T A`` (one GEMM, ``alpha = -lr / b``), the
+    biases ``b <- b + alpha * delta' 1`` (one GEMV). With momentum the GEMM and GEMV
+    write the velocities (``v <- mu v + alpha g``), the decay enters the velocity
+    (``v <- v - lr * l2 / n * w``) and an AXPY adds it to the parameters.
 
     Examples
     --------
     >>> from mnlogit.nn.activations import get_activation
     >>> data = Batches(np.eye(2), np.eye(2), np.arange(2))
     >>> p = Params([np.zeros((2, 2))], [np.zeros(2)])
-    >>> step = SerialStep(p, Workspace([2, 2], 2, np.float64), get_activation("tanh"), data)
+    >>> step = MinibatchStep(p, Workspace([2, 2], 2, np.float64), get_activation("tanh"), data)
     >>> loss, hits = step.step(StepRule(1.0, 0.0, 1.0), np.array([1, 0]))
-    >>> p.weights[0].tolist()
-    [[0.25, -0.25], [-0.25, 0.25]]
+    >>> p.weights[0].tolist(), p.biases[0].tolist()
+    ([[0.25, -0.25], [-0.25, 0.25]], [0.0, 0.0])
     """
 
     def __init__(
         self, params: Params, ws: Workspace, activation: Activation, data: Batches
     ) -> None:
         self.params, self.ws, self.activation, self.data = params, ws, activation, data
+        self.layers = [
+            (d.T, a.T, w.T) for d, a, w in zip(ws.deltas, ws.acts[:-1], params.weights, strict=True)
+        ]
+        self.bias_errors = [(d.T, b) for d, b in zip(ws.deltas, params.biases, strict=True)]
+        # With momentum: the velocities' transposed views and the flat vectors AXPY adds.
+        self.velocities = [v.T for v in params.velocities]
+        self.flat = [
+            (w.reshape(-1), v.reshape(-1))
+            for w, v in zip(params.weights, params.velocities, strict=False)
+        ]
 
     def step(self, rule: StepRule, idx: np.ndarray) -> tuple[float, int]:
         """One SGD step on the data rows ``idx``; (summed loss, hits)."""
-        load_batch(self.ws, self.data, idx)
-        return sgd_step(self.params, self.ws, rule, self.activation)
+        ws, data = self.ws, self.data
+        np.take(data.X, idx, axis=0, out=ws.acts[0])
+        np.take(data.targets, idx, axis=0, out=ws.targets)
+        np.take(data.labels, idx, out=ws.labels)
+        result = forward_backward(self.params, ws, self.activation)
+        alpha = -rule.lr / ws.batch
+        if rule.momentum:
+            self._momentum_update(rule, alpha)
+        else:
+            gemm, gemv, ones = ws.gemm, ws.gemv, ws.ones
+            for delta_t, a_t, w_t in self.layers:
+                gemm(alpha, delta_t, a_t, rule.decay, w_t, trans_b=1, overwrite_c=1)
+            for delta_t, b in self.bias_errors:
+                gemv(alpha, delta_t, ones, 1.0, b, overwrite_y=1)
+        return result
+
+    def _momentum_update(self, rule: StepRule, alpha: float) -> None:
+        ws, mu = self.ws, rule.momentum
+        for (delta_t, a_t, _), v_t, (w, v) in zip(
+            self.layers, self.velocities, self.flat, strict=True
+        ):
+            ws.gemm(alpha, delta_t, a_t, mu, v_t, trans_b=1, overwrite_c=1)
+            if rule.decay != 1.0:
+                ws.axpy(w, v, a=rule.decay - 1.0)
+            ws.axpy(v, w)
+        for (delta_t, b), vb in zip(self.bias_errors, self.params.bias_velocities, strict=True):
+            ws.gemv(alpha, delta_t, ws.ones, mu, vb, overwrite_y=1)
+            ws.axpy(vb, b)

@@ -15,7 +15,7 @@ import pandas as pd
 
 from ..core.threads import single_threaded_blas
 from ..exceptions import MNLogitError
-from .kernel import Batches, Params, SerialStep, StepRule, Workspace
+from .kernel import Batches, MinibatchStep, Params, StepRule, Workspace
 from .progress import Progress
 from .settings import Settings
 
@@ -33,7 +33,7 @@ HISTORY_COLUMNS = [
 def _epoch(
     order: np.ndarray,
     batch_size: int,
-    steppers: dict[int, SerialStep],
+    steppers: dict[int, MinibatchStep],
     rule: StepRule,
     progress: Progress,
 ) -> tuple[float, int]:
@@ -86,7 +86,7 @@ def train(
     if rest:
         spaces.append(Workspace(sizes, rest, dtype))
     progress = Progress(settings.verbose, settings.epochs, full + (rest > 0))
-    steppers = {ws.batch: SerialStep(params, ws, settings.activation, data) for ws in spaces}
+    steppers = {ws.batch: MinibatchStep(params, ws, settings.activation, data) for ws in spaces}
     rows = []
     with contextlib.ExitStack() as stack:
         stack.callback(progress.close)
