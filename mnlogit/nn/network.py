@@ -44,6 +44,29 @@ class Network(ClassifierProtocol):
     (True, [784, 8, 10])
     """
 
+    def __init__(
+        self,
+        *,
+        epochs: int = 30,
+        batch_size: int = 10,
+        lr: float = 0.1,
+        momentum: float = 0.0,
+        l2: float = 0.0,
+        lr_schedule: str | Callable[[int, int], float] | None = "constant",
+        seed: int | None = 0,
+        verbose: bool = False,
+        dtype: Any = "float32",
+    ) -> None:
+        self.epochs = epochs
+        self.batch_size = batch_size
+        self.lr = lr
+        self.momentum = momentum
+        self.l2 = l2
+        self.lr_schedule = lr_schedule
+        self.seed = seed
+        self.verbose = verbose
+        self.dtype = dtype
+
     def hidden_sizes(self) -> tuple[int, ...]:
         """Widths of the hidden layers (none for softmax regression).
 
@@ -414,29 +437,6 @@ class SoftmaxRegression(Network):
     ((784, 10), [7, 2, 1, 0, 4], [7, 2, 1, 0, 4])
     """
 
-    def __init__(
-        self,
-        *,
-        epochs: int = 30,
-        batch_size: int = 10,
-        lr: float = 0.1,
-        momentum: float = 0.0,
-        l2: float = 0.0,
-        lr_schedule: str | Callable[[int, int], float] | None = "constant",
-        seed: int | None = 0,
-        verbose: bool = False,
-        dtype: Any = "float32",
-    ) -> None:
-        self.epochs = epochs
-        self.batch_size = batch_size
-        self.lr = lr
-        self.momentum = momentum
-        self.l2 = l2
-        self.lr_schedule = lr_schedule
-        self.seed = seed
-        self.verbose = verbose
-        self.dtype = dtype
-
 
 class MLP(Network):
     """The shallow network: H = activation(X Wh + bh), softmax(H Wo + bo).
@@ -478,17 +478,19 @@ class MLP(Network):
         verbose: bool = False,
         dtype: Any = "float32",
     ) -> None:
+        super().__init__(
+            epochs=epochs,
+            batch_size=batch_size,
+            lr=lr,
+            momentum=momentum,
+            l2=l2,
+            lr_schedule=lr_schedule,
+            seed=seed,
+            verbose=verbose,
+            dtype=dtype,
+        )
         self.hidden = hidden
         self.activation = activation
-        self.epochs = epochs
-        self.batch_size = batch_size
-        self.lr = lr
-        self.momentum = momentum
-        self.l2 = l2
-        self.lr_schedule = lr_schedule
-        self.seed = seed
-        self.verbose = verbose
-        self.dtype = dtype
 
 
 KINDS: dict[str, type[Network]] = {"MLP": MLP, "SoftmaxRegression": SoftmaxRegression}
