@@ -195,19 +195,12 @@ def test_learning_curve_plot_reads_the_history():
 
 
 def test_progress_lines_and_silence(capsys, monkeypatch):
-    import builtins
-
-    real_import = builtins.__import__
-
-    def no_tqdm(name, *args, **kwargs):
-        if name.startswith("tqdm"):
-            raise ImportError(name)
-        return real_import(name, *args, **kwargs)
+    import mnlogit.nn.progress
 
     X, y = _problem()
     MLP(4, epochs=2).fit(X, y)
     assert capsys.readouterr() == ("", "")
-    monkeypatch.setattr(builtins, "__import__", no_tqdm)
+    monkeypatch.setattr(mnlogit.nn.progress, "tqdm_class", lambda: None)  # tqdm not installed
     MLP(4, epochs=2, verbose=True).fit(X, y, validation_data=(X, y))
     err = capsys.readouterr().err.splitlines()
     assert [line.split(":")[0] for line in err] == ["epoch 1/2", "epoch 2/2"]

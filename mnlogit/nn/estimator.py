@@ -22,11 +22,32 @@ from ..exceptions import MNLogitError, MNLogitWarning
 
 
 class NotFittedError(MNLogitError, AttributeError):
-    """A fitted estimator was needed (predict, score or save before fit)."""
+    """A fitted estimator was needed (predict, score or save before fit).
+
+    Examples
+    --------
+    >>> from mnlogit.nn import MLP
+    >>> try:
+    ...     MLP().predict([[0.0]])
+    ... except NotFittedError as error:
+    ...     print(error)
+    this MLP is not fitted yet; call fit first
+    """
 
 
 class DataConversionWarning(MNLogitWarning):
-    """Data were converted to the expected form (e.g. a column vector y flattened)."""
+    """Data were converted to the expected form (e.g. a column vector y flattened).
+
+    Examples
+    --------
+    >>> import warnings
+    >>> from mnlogit.nn import SoftmaxRegression
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     _ = SoftmaxRegression(epochs=1).fit([[0.0], [1.0]] * 2, [[0], [1]] * 2)
+    >>> caught[0].category.__name__
+    'DataConversionWarning'
+    """
 
 
 @functools.cache
@@ -91,6 +112,12 @@ class ClassifierProtocol:
         -------
         dict
             Parameter name -> value.
+
+        Examples
+        --------
+        >>> from mnlogit.nn import MLP
+        >>> MLP(hidden=20).get_params()["hidden"]
+        20
         """
         return {name: getattr(self, name) for name in self.parameter_names()}
 
@@ -105,6 +132,12 @@ class ClassifierProtocol:
         Returns
         -------
         self
+
+        Examples
+        --------
+        >>> from mnlogit.nn import MLP
+        >>> MLP().set_params(lr=0.5, epochs=3)
+        MLP(epochs=3, lr=0.5)
         """
         valid = self.parameter_names()
         for name, value in params.items():

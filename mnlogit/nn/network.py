@@ -37,6 +37,11 @@ class Network(ClassifierProtocol):
 
     Use :class:`SoftmaxRegression` or :class:`MLP`.
 
+    Parameters
+    ----------
+    epochs, batch_size, lr, momentum, l2, lr_schedule, seed, verbose, dtype
+        The training settings, as for :class:`SoftmaxRegression`.
+
     Examples
     --------
     >>> net = MLP(hidden=8)
@@ -67,26 +72,31 @@ class Network(ClassifierProtocol):
         self.verbose = verbose
         self.dtype = dtype
 
-    def hidden_sizes(self) -> tuple[int, ...]:
-        """Widths of the hidden layers (none for softmax regression).
-
-        Examples
-        --------
-        >>> MLP(hidden=8).hidden_sizes(), SoftmaxRegression().hidden_sizes()
-        ((8,), ())
-        """
+    def _hidden_sizes(self) -> tuple[int, ...]:
+        """Widths of the hidden layers (none for softmax regression)."""
         hidden = getattr(self, "hidden", None)
         return () if hidden is None else (int(hidden),)
 
     def layer_sizes(self, n_features: int, n_classes: int) -> list[int]:
         """Widths of the layers from input to output.
 
+        Parameters
+        ----------
+        n_features : int
+            Width of the input (columns of X).
+        n_classes : int
+            Number of classes (width of the softmax output).
+
+        Returns
+        -------
+        list of int
+
         Examples
         --------
         >>> MLP(hidden=8).layer_sizes(2, 3)
         [2, 8, 3]
         """
-        return [n_features, *self.hidden_sizes(), n_classes]
+        return [n_features, *self._hidden_sizes(), n_classes]
 
     def __sklearn_is_fitted__(self) -> bool:
         """Whether ``fit`` (or :func:`load`) has set the parameters.
@@ -189,17 +199,11 @@ class Network(ClassifierProtocol):
                 f"validation y has label(s) {show_labels(unknown)} not among the "
                 f"{classes.shape[0]} classes of y"
             )
-        name = self.activation_name()
+        name = self._activation_name()
         return lambda params: _evaluate(params, name, X_val, codes)
 
-    def activation_name(self) -> str:
-        """The hidden layers' activation (softmax regression has none: 'logistic').
-
-        Examples
-        --------
-        >>> MLP(activation="tanh").activation_name()
-        'tanh'
-        """
+    def _activation_name(self) -> str:
+        """The hidden layers' activation (softmax regression has none: 'logistic')."""
         return str(getattr(self, "activation", "logistic"))
 
     # -- prediction ----------------------------------------------------------------
@@ -214,6 +218,7 @@ class Network(ClassifierProtocol):
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
+            Numeric features, as many columns as in the training data.
 
         Returns
         -------
@@ -227,7 +232,7 @@ class Network(ClassifierProtocol):
         array([[-0.06, -2.92]], dtype=float32)
         """
         params, X = self._inputs(X)
-        return np.concatenate(list(_log_proba(params, self.activation_name(), X)))
+        return np.concatenate(list(_log_proba(params, self._activation_name(), X)))
 
     def predict_proba(self, X: Any) -> np.ndarray:
         """Class probabilities, (n, K), columns in the order of ``classes_``.
@@ -235,6 +240,7 @@ class Network(ClassifierProtocol):
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
+            Numeric features, as many columns as in the training data.
 
         Returns
         -------
@@ -256,6 +262,7 @@ class Network(ClassifierProtocol):
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
+            Numeric features, as many columns as in the training data.
 
         Returns
         -------
@@ -269,7 +276,7 @@ class Network(ClassifierProtocol):
         ['cat', 'dog']
         """
         params, X = self._inputs(X)
-        codes = [lp.argmax(axis=1) for lp in _log_proba(params, self.activation_name(), X)]
+        codes = [lp.argmax(axis=1) for lp in _log_proba(params, self._activation_name(), X)]
         return self.classes_[np.concatenate(codes)]
 
     def score(self, X: Any, y: Any) -> float:
@@ -281,7 +288,9 @@ class Network(ClassifierProtocol):
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
+            Numeric features, as many columns as in the training data.
         y : array-like of shape (n_samples,)
+            The true labels.
 
         Returns
         -------
@@ -296,7 +305,7 @@ class Network(ClassifierProtocol):
         """
         params, X = self._inputs(X)
         codes = match_labels(y, self.classes_, X.shape[0])
-        return _evaluate(params, self.activation_name(), X, codes)[1]
+        return _evaluate(params, self._activation_name(), X, codes)[1]
 
     # -- persistence ---------------------------------------------------------------
     def save(self, path: str | Path) -> None:
@@ -347,6 +356,7 @@ class Network(ClassifierProtocol):
         Parameters
         ----------
         path : str or pathlib.Path
+            The file written by :meth:`save`.
 
         Returns
         -------
@@ -502,6 +512,7 @@ def load(path: str | Path, expected: type[Network] = Network) -> Network:
     Parameters
     ----------
     path : str or pathlib.Path
+        The file written by :meth:`Network.save`.
     expected : Network subclass, optional
         Require this kind of network.
 

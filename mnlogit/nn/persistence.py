@@ -54,7 +54,7 @@ def save_network(record: NetworkRecord, path: str | Path) -> None:
             f"cannot save classes of dtype {record.classes.dtype}: a saved network's classes "
             "must be numbers, strings or booleans"
         )
-    arrays = {
+    arrays: dict[str, Any] = {
         "format": np.array(FORMAT),
         "version": np.array(VERSION),
         "kind": np.array(record.kind),
@@ -132,10 +132,11 @@ def _classes(classes: np.ndarray | None, name: str) -> np.ndarray:
 
 def _layers(data: dict[str, np.ndarray], name: str) -> tuple[list[np.ndarray], list[np.ndarray]]:
     n_layers = sum(key.startswith("weights_") for key in data)
-    weights = [data.get(f"weights_{i}") for i in range(n_layers)]
-    biases = [data.get(f"biases_{i}") for i in range(n_layers)]
-    if n_layers == 0 or any(a is None for a in weights + biases):
+    keys = [f"weights_{i}" for i in range(n_layers)] + [f"biases_{i}" for i in range(n_layers)]
+    if n_layers == 0 or any(key not in data for key in keys):
         raise DataError(f"{name!r} has missing or misnumbered layer entries")
+    weights = [data[f"weights_{i}"] for i in range(n_layers)]
+    biases = [data[f"biases_{i}"] for i in range(n_layers)]
     dtype = weights[0].dtype
     if dtype not in (np.float32, np.float64):
         raise DataError(f"{name!r} has parameters of dtype {dtype}, not float32 or float64")
@@ -199,15 +200,14 @@ def read_network(path: str | Path) -> NetworkRecord:
     weights, biases = _layers(data, name)
     if version == 1:
         settings, classes = _version_1(data, name)
-        history = np.zeros((0, HISTORY_WIDTH))
+        history: np.ndarray = np.zeros((0, HISTORY_WIDTH))
         known = {"activation", "hidden", "n_classes"}
     else:
         settings = _settings(_scalar(data, "settings", "U", name), name)
         classes = _classes(data.get("classes"), name)
-        history = data.get("history")
+        history = data.get("history", np.zeros(0))
         if (
-            history is None
-            or history.ndim != 2
+            history.ndim != 2
             or history.shape[1] != HISTORY_WIDTH
             or history.dtype.kind != "f"
             or not np.array_equal(history[:, 0], np.arange(1, history.shape[0] + 1))

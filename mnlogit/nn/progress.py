@@ -2,40 +2,19 @@
 
 Every epoch's summary is logged at INFO on the ``mnlogit.nn`` logger (configure
 :mod:`logging` to see or keep it). With ``verbose=True`` the epochs are also shown:
-a tqdm bar when tqdm is installed (a widget in Jupyter when ipywidgets is there, text
-otherwise, never tqdm's "IProgress not found" warning), else one line per epoch on
-stderr.
+a tqdm bar when tqdm is installed (:func:`mnlogit.log.tqdm_class`: a widget in Jupyter
+when ipywidgets is there, text otherwise, never tqdm's "IProgress not found" warning),
+else one line per epoch on stderr.
 """
 
 from __future__ import annotations
 
-import logging
 import sys
-import warnings
 from typing import Any, TextIO
 
-LOGGER = logging.getLogger("mnlogit.nn")
+from ..log import get_logger, tqdm_class
 
-
-def tqdm_class() -> Any:
-    """tqdm's best bar for this front end, or None when tqdm is not installed.
-
-    ``tqdm.auto`` picks the notebook widget in Jupyter; without ipywidgets it warns
-    and falls back to the text bar. The fallback is what we want, the warning is not.
-
-    Examples
-    --------
-    >>> tqdm_class() is None or callable(tqdm_class())
-    True
-    """
-    try:
-        from tqdm.std import TqdmWarning
-    except ImportError:
-        return None
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", TqdmWarning)
-        from tqdm.auto import tqdm
-    return tqdm
+LOGGER = get_logger("nn")
 
 
 class Progress:
