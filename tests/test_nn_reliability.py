@@ -214,6 +214,22 @@ def test_half_as_many_classes_as_rows_is_fine():
     assert len(net.classes_) == 30
 
 
+def test_many_classes_need_no_rows_by_classes_memory():
+    import tracemalloc
+
+    n, k = 20_000, 10_000  # every label twice: a one-hot (n, k) matrix would be 800 MB
+    X = np.random.default_rng(0).normal(size=(n, 3)).astype(np.float32)
+    y = np.arange(n) // 2
+    tracemalloc.start()
+    try:
+        net = SoftmaxRegression(epochs=1, batch_size=100).fit(X, y)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert len(net.classes_) == k
+    assert peak < 100e6, f"peak {peak / 1e6:.0f} MB"
+
+
 # -- files -------------------------------------------------------------------------
 
 

@@ -215,21 +215,20 @@ def encode_labels(y: Any, n_rows: int) -> tuple[np.ndarray, np.ndarray]:
     return classes, codes.astype(np.intp)
 
 
-def match_labels(y: Any, classes: np.ndarray, n_rows: int, name: str = "y") -> np.ndarray:
-    """The class code of each label of ``y``; -1 where the label is not a class.
+def match_labels(labels: np.ndarray, classes: np.ndarray, name: str = "y") -> np.ndarray:
+    """The class code of each label (from :func:`label_array`); -1 where it is no class.
 
     Labels of another kind than the classes (strings against numbers) are refused.
 
     Examples
     --------
-    >>> match_labels([3, 1, 7], np.array([1, 3]), 3).tolist()
+    >>> match_labels(np.array([3, 1, 7]), np.array([1, 3])).tolist()
     [1, 0, -1]
-    >>> match_labels(["1"], np.array([1, 3]), 1)
+    >>> match_labels(np.array(["1"]), np.array([1, 3]))
     Traceback (most recent call last):
     ...
     mnlogit.exceptions.DataError: y holds labels of dtype <U1 but the classes are of dtype int64
     """
-    labels = label_array(y, n_rows, name)
     numeric = "biuf"
     if (labels.dtype.kind in numeric) != (classes.dtype.kind in numeric):
         raise DataError(

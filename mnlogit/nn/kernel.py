@@ -71,8 +71,10 @@ class Workspace:
         self.acts = [np.empty((batch, s), dtype) for s in sizes]
         self.deltas = [np.empty((batch, s), dtype) for s in sizes[1:]]
         self.work = [np.empty((batch, s), dtype) for s in sizes[1:-1]]
-        self.targets = np.empty((batch, sizes[-1]), dtype)
+        self.targets = np.empty((batch, sizes[-1]), dtype)  # one-hot rows of the labels
         self.labels = np.empty(batch, np.intp)
+        self.row_offsets = np.arange(batch) * sizes[-1]  # flat index of each row's start
+        self.flat = np.empty(batch, np.intp)
         self.predicted = np.empty(batch, np.intp)
         self.hits = np.empty(batch, bool)
         self.row_work = np.empty((batch, 1), dtype)
@@ -85,7 +87,6 @@ class Batches:
     """The training data a step draws its minibatch rows from."""
 
     X: np.ndarray  # (n, p) features
-    targets: np.ndarray  # (n, K) one-hot labels
     labels: np.ndarray  # (n,) labels
 
 
@@ -143,7 +144,7 @@ class MinibatchStep:
     Examples
     --------
     >>> from mnlogit.nn.activations import get_activation
-    >>> data = Batches(np.eye(2), np.eye(2), np.arange(2))
+    >>> data = Batches(np.eye(2), np.arange(2))
     >>> p = Params([np.zeros((2, 2))], [np.zeros(2)])
     >>> step = MinibatchStep(p, Workspace([2, 2], 2, np.float64), get_activation("tanh"), data)
     >>> loss, hits = step.step(StepRule(1.0, 0.0, 1.0), np.array([1, 0]))
@@ -170,8 +171,12 @@ class MinibatchStep:
         """One SGD step on the data rows ``idx``; (summed loss, hits)."""
         ws, data = self.ws, self.data
         np.take(data.X, idx, axis=0, out=ws.acts[0])
-        np.take(data.targets, idx, axis=0, out=ws.targets)
         np.take(data.labels, idx, out=ws.labels)
+        # One-hot targets built per batch: as fast as gathering rows of an (n, K) one-hot
+        # matrix, which would need n * K floats (many classes, many rows: gigabytes).
+        ws.targets.fill(0.0)
+        np.add(ws.row_offsets, ws.labels, out=ws.flat)
+        np.put(ws.targets, ws.flat, 1.0)
         result = forward_backward(self.params, ws, self.activation)
         alpha = -rule.lr / ws.batch
         if rule.momentum:

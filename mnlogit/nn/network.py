@@ -21,7 +21,7 @@ import pandas as pd
 from ..core.likelihood import log_softmax_inplace
 from ..exceptions import DataError
 from .activations import get_activation
-from .checks import check_features, encode_labels, match_labels, show_labels
+from .checks import check_features, encode_labels, label_array, match_labels, show_labels
 from .estimator import ClassifierProtocol, NotFittedError, sklearn_compatible
 from .kernel import Batches, Params, forward
 from .persistence import NetworkRecord, read_network, save_network
@@ -162,13 +162,11 @@ class Network(ClassifierProtocol):
         validate = None
         if validation_data is not None:
             validate = self._validation(validation_data, classes, X.shape[1], settings)
-        n, n_classes = X.shape[0], classes.shape[0]
         rng = np.random.default_rng(settings.seed)
-        params = self._initial_params(self.layer_sizes(X.shape[1], n_classes), settings, rng)
-        targets = np.zeros((n, n_classes), settings.dtype)
-        targets[np.arange(n), codes] = 1.0
+        sizes = [X.shape[1], *settings.hidden, classes.shape[0]]
+        params = self._initial_params(sizes, settings, rng)
         evaluated = None if validate is None else lambda: validate(params)
-        history = train(params, Batches(X, targets, codes), settings, rates, rng, evaluated)
+        history = train(params, Batches(X, codes), settings, rates, rng, evaluated)
         self.classes_ = classes
         self.n_features_in_ = X.shape[1]
         self.coefs_, self.intercepts_ = params.weights, params.biases
@@ -192,9 +190,10 @@ class Network(ClassifierProtocol):
         except (TypeError, ValueError):
             raise DataError("validation_data must be a pair (X_val, y_val)") from None
         X_val = check_features(X_val, settings.dtype, n_features, type(self).__name__)
-        codes = match_labels(y_val, classes, X_val.shape[0], "validation y")
+        labels = label_array(y_val, X_val.shape[0], "validation y")
+        codes = match_labels(labels, classes, "validation y")
         if (codes < 0).any():
-            unknown = np.unique(np.asarray(y_val)[codes < 0])
+            unknown = np.unique(labels[codes < 0])
             raise DataError(
                 f"validation y has label(s) {show_labels(unknown)} not among the "
                 f"{classes.shape[0]} classes of y"
@@ -304,7 +303,7 @@ class Network(ClassifierProtocol):
         0.5
         """
         params, X = self._inputs(X)
-        codes = match_labels(y, self.classes_, X.shape[0])
+        codes = match_labels(label_array(y, X.shape[0]), self.classes_)
         return _evaluate(params, self._activation_name(), X, codes)[1]
 
     # -- persistence ---------------------------------------------------------------

@@ -72,13 +72,13 @@ def train(
     >>> from mnlogit.nn.settings import check_settings
     >>> s = check_settings({"epochs": 2, "batch_size": 2, "dtype": "float64"}, "SoftmaxRegression")
     >>> p = Params([np.zeros((1, 2))], [np.zeros(2)])
-    >>> data = Batches(np.array([[1.0], [-1.0]]), np.eye(2), np.array([0, 1]))
+    >>> data = Batches(np.array([[1.0], [-1.0]]), np.array([0, 1]))
     >>> history = train(p, data, s, [0.1, 0.1], np.random.default_rng(0))
     >>> history["train_loss"].round(4).tolist(), history["train_accuracy"].tolist()
     ([0.6931, 0.6444], [0.5, 1.0])
     """
     n, dtype = data.X.shape[0], settings.dtype
-    sizes = [data.X.shape[1], *settings.hidden, data.targets.shape[1]]
+    sizes = [data.X.shape[1], *settings.hidden, params.weights[-1].shape[1]]
     if settings.momentum:
         params.start_momentum()
     full, rest = divmod(n, settings.batch_size)
