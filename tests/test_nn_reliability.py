@@ -180,8 +180,11 @@ def test_one_stray_label_is_one_small_class_and_a_warning(mnist_2000, stray):
     X, y = mnist_2000
     y = y.copy()
     y[123] = stray
-    with pytest.warns(MNLogitWarning, match=rf"1 class\(es\) with a single example \({stray}\)"):
+    with pytest.warns(
+        MNLogitWarning, match=rf"1 class\(es\) with a single example \({stray}\)"
+    ) as caught:
         net = SoftmaxRegression(epochs=1).fit(X, y)
+    assert caught[0].filename == __file__  # the warning names the user's line
     assert len(net.classes_) == 11 and stray in net.classes_.tolist()
     assert net.coefs_[0].shape == (784, 11)
 

@@ -8,14 +8,13 @@ whole, strings or booleans: the classes are the distinct labels, sorted
 from __future__ import annotations
 
 import numbers
-import warnings
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from ..exceptions import DataError, MNLogitWarning
+from ..exceptions import DataError, MNLogitWarning, warn
 from .estimator import DataConversionWarning, sklearn_compatible
 
 SHOWN = 5  # labels named in a message
@@ -136,11 +135,10 @@ as 0.5 (row 1): class labels are whole numbers, strings or booleans, not a conti
     except (ValueError, TypeError) as err:
         raise DataError(f"{name} cannot be read as an array of labels: {err}") from None
     if arr.ndim == 2 and arr.shape[1] == 1:
-        warnings.warn(
+        warn(
             f"A column-vector y was passed when a 1d array was expected: {name} of shape "
             f"{arr.shape} was flattened",
             sklearn_compatible(DataConversionWarning),
-            stacklevel=3,
         )
         arr = arr[:, 0]
     if arr.ndim != 1:
@@ -205,12 +203,11 @@ def encode_labels(y: Any, n_rows: int) -> tuple[np.ndarray, np.ndarray]:
     counts = np.bincount(codes, minlength=classes.shape[0])
     single = classes[counts == 1]
     if single.shape[0]:
-        warnings.warn(
+        warn(
             f"y has {single.shape[0]} class(es) with a single example ({show_labels(single)}) "
             f"among {classes.shape[0]} classes: each distinct label is a class of its own; "
             "check for stray labels",
             MNLogitWarning,
-            stacklevel=3,
         )
     return classes, codes.astype(np.intp)
 
