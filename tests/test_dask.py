@@ -214,11 +214,19 @@ def test_lazy_predict_missing_rows_are_missing():
         assert len(res.predict().compute()) == 199
 
 
-def test_progress_lines(capsys):
-    with dask.config.set(scheduler="threads"):
-        res = mnlogit.fit("y ~ x1", dd.from_pandas(_data(), npartitions=2))
+def test_progress_lines(capsys, caplog):
+    # Quiet by default (as every long path); verbose=True prints a line per iteration,
+    # and every iteration is an INFO record of the "mnlogit.dask" logger either way.
+    ddf = dd.from_pandas(_data(), npartitions=2)
+    with dask.config.set(scheduler="threads"), caplog.at_level("INFO", logger="mnlogit"):
+        quiet = mnlogit.fit("y ~ x1", ddf)
+        assert "iteration" not in capsys.readouterr().err
+        res = mnlogit.fit("y ~ x1", ddf, verbose=True)
     lines = [ln for ln in capsys.readouterr().err.splitlines() if "iteration" in ln]
     assert len(lines) == res.iterations
+    assert all(line.startswith("mnlogit[dask] iteration") for line in lines)
+    records = [r for r in caplog.records if r.name == "mnlogit.dask"]
+    assert len(records) == quiet.iterations + res.iterations
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,6 @@ The solver, covariance, results and reports are the in-memory code.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable, Hashable
 from typing import Any
 
@@ -40,6 +39,7 @@ from ..exceptions import (
     DataError,
     MNLogitError,
 )
+from ..log import IterationReporter
 from .covariance import robust_cov_kwds
 from .frame import (
     DaskModelFrame,
@@ -76,7 +76,8 @@ def fit_dask(
     detect_separation: bool = True,
     persist: bool | None = None,
     split_every: int = 8,
-    progress: bool = True,
+    verbose: bool | None = None,
+    progress: bool | None = None,
     **unsupported: Any,
 ) -> DaskMNLogitResults:
     """Fit a multinomial logit to a Dask DataFrame by exact Newton iterations.
@@ -93,7 +94,9 @@ def fit_dask(
         when they take less than half of it, else rebuild them from the source on
         each pass.
     split_every : fan-in of the tree reduction of the per-partition sums.
-    progress : print one line per Newton iteration (llf, step size, seconds).
+    verbose : print one line per Newton iteration (llf, step size, decrement, seconds) to
+        standard error; every iteration is also an INFO record of the logger
+        ``mnlogit.dask``. ``progress`` is the same switch under its former name.
     cov_type, groups, correction : as for :meth:`mnlogit.MNLogit.fit`; the score sums
         of ``"HC0"``, ``"HC1"`` and ``"cluster"`` covariances are computed partition by
         partition (``groups``: the name of a column; clusters may span partitions).
@@ -201,7 +204,9 @@ def fit_dask(
     else:
         theta0 = checked_start(start_params, frame)
     source = DaskSource(blocks, n_terms, n_outcomes, split_every)
-    report = _progress(callback) if progress else callback
+    report = IterationReporter(
+        bool(verbose if verbose is not None else progress), "dask", "mnlogit[dask]", callback
+    )
     result = newton(source.derivatives, theta0, maxiter, gtol, ftol, report)
     warn_about(result, Separation(False, checked=False), frame)
     cov_kwds = robust_cov_kwds(
@@ -287,26 +292,3 @@ def _memory_bytes() -> float:
     import psutil
 
     return float(psutil.virtual_memory().available)
-
-
-def _progress(callback: Callable[[dict], None] | None) -> Callable[[dict], None]:
-    """One printed line per Newton iteration, then the user's callback."""
-    last = [0.0]
-
-    def report(row: dict) -> None:
-        seconds = row["seconds"] - last[0]
-        last[0] = row["seconds"]
-        print(
-            f"mnlogit[dask] iteration {row['iteration']}: llf={row['llf']:.10g}  "
-            f"step={row['step_size']:g}  max|grad|={row['max_abs_gradient']:.3g}  "
-            f"{seconds:.1f} s",
-            file=sys.stderr,
-            flush=True,
-        )
-        if callback is not None:
-            callback(row)
-
-    return report
-
-
-__all__ = ["fit_dask"]

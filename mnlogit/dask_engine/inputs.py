@@ -8,6 +8,7 @@ import os
 from typing import Any
 
 from ..exceptions import DataError
+from ..optional import require
 
 PARQUET_SUFFIXES = (".parquet", ".parq", ".pq")
 
@@ -23,13 +24,7 @@ def as_dask_frame(data: Any) -> Any:
     True
     """
     if _is_parquet_path(data):
-        try:
-            import dask.dataframe as dd
-        except ImportError:
-            raise ImportError(
-                "fitting Parquet files or Dask DataFrames needs the Dask extra: "
-                "pip install 'mnlogit[dask]'"
-            ) from None
+        dd = require("dask.dataframe", "dask", "fitting Parquet files")
         path = os.fspath(data)
         if not os.path.isdir(path) and not glob.glob(path):
             raise DataError(f"no Parquet file matches {path!r}")
