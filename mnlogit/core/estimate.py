@@ -28,7 +28,7 @@ from ..exceptions import (
     MNLogitError,
     PerfectSeparationWarning,
 )
-from .newton import NewtonResult, newton
+from .newton import NewtonResult, newton, weight_scale
 from .params import unvec, vec
 from .patterns import collapse_rows
 from .penalty import Penalty, firth_evaluator, parse_penalty, ridge_evaluator
@@ -151,10 +151,12 @@ def estimate(frame: ModelFrame, options: FitOptions) -> Estimate:
     else:
         evaluate = source.derivatives
     maxiter, ftol, callback = options.maxiter, options.ftol, options.callback
+    # Tests per unit of weight: rescaled weights converge the same way.
+    scale = weight_scale(frame.weights)
     if kind == "none" and source.n_rows >= MANY_ROWS:
-        result = fit_many_rows(source, theta0, maxiter, gtol, ftol, callback)
+        result = fit_many_rows(source, theta0, maxiter, gtol, ftol, callback, scale=scale)
     else:
-        result = newton(evaluate, theta0, maxiter, gtol, ftol, callback)
+        result = newton(evaluate, theta0, maxiter, gtol, ftol, callback, scale=scale)
     separation = Separation(False)
     if options.detect_separation and kind == "none" and _looks_divergent(result, source.X):
         separation = _separation(frame)
@@ -186,7 +188,9 @@ def intercept_start(
     """Intercepts at the log ratios of the (weighted) outcome shares, other terms zero.
 
     ``counts`` are the (weighted) outcome counts in model order; the constant column
-    holds ``constant_value`` in every row.
+    holds ``constant_value`` in every row. An outcome without weight counts as half
+    the smallest positive count (a floor relative to the counts, so rescaled weights
+    start at the same values).
 
     Examples
     --------
@@ -197,7 +201,8 @@ def intercept_start(
     """
     start = np.zeros((n_terms, len(counts) - 1))
     if constant_column is not None:
-        shares = np.maximum(counts, 0.5) / counts.sum()
+        floor = 0.5 * counts[counts > 0].min(initial=np.inf)
+        shares = np.maximum(counts, floor) / counts.sum()
         start[constant_column] = np.log(shares[1:] / shares[0]) / constant_value
     return start
 

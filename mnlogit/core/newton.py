@@ -38,8 +38,9 @@ def newton_direction(gradient: np.ndarray, hessian: np.ndarray) -> tuple[np.ndar
     """Newton step solving ``-H step = g``; the flag is False if -H is not positive definite.
 
     When -H is not positive definite (aliased columns, separation) the step uses
-    the eigen-decomposition with small and negative curvatures floored, which is
-    still an ascent direction.
+    the eigen-decomposition with small and negative curvatures floored at 1e-10 of
+    the largest one (relative, so the step does not depend on the scale of the
+    weights), which is still an ascent direction.
 
     Examples
     --------
@@ -55,7 +56,8 @@ def newton_direction(gradient: np.ndarray, hessian: np.ndarray) -> tuple[np.ndar
     except linalg.LinAlgError:
         pass
     values, vectors = np.linalg.eigh(-hessian)
-    floor = max(values.max(), 1.0) * 1e-10
+    largest = values.max()
+    floor = largest * 1e-10 if largest > 0 else 1.0
     return vectors @ ((vectors.T @ gradient) / np.maximum(values, floor)), False
 
 
@@ -66,6 +68,8 @@ def newton(
     gtol: float = 1e-10,
     ftol: float = 1e-10,
     callback: Callable[[dict], None] | None = None,
+    *,
+    scale: float = 1.0,
 ) -> NewtonResult:
     """Maximise a concave log-likelihood by Newton-Raphson with step-halving.
 
@@ -75,9 +79,16 @@ def newton(
     theta0 : starting values.
     maxiter : maximum number of Newton steps.
     gtol : bound on the Newton decrement g'(-H)^-1 g, the squared length of the
-        step in standard-error units; the step that meets it is still taken.
-    ftol : bound on the relative change of the log-likelihood in the last step.
+        step in standard-error units, divided by ``scale``; the step that meets it
+        is still taken.
+    ftol : bound on the change of the log-likelihood in the last step, relative to
+        max(``scale``, |llf|).
     callback : called with each history row (a dict), e.g. to print progress.
+    scale : the mean frequency weight of a row (:func:`weight_scale`; 1 without
+        weights). The log-likelihood, its derivatives, the decrement and the rounding
+        of the llf all grow in proportion to the weights; every test divides them by
+        ``scale``, so weights multiplied by any constant give the same iterations
+        and the same verdict. The history's ``decrement`` is the divided one.
 
     Returns
     -------
@@ -103,14 +114,14 @@ def newton(
     message = f"maximum number of iterations ({maxiter}) reached"
     for iteration in range(1, maxiter + 1):
         step, _ = newton_direction(current.gradient, current.hessian)
-        decrement = float(current.gradient @ step)
-        theta, candidate, step_size = _line_search(evaluate, theta, step, current)
+        decrement = float(current.gradient @ step) / scale
+        theta, candidate, step_size = _line_search(evaluate, theta, step, current, scale)
         change = candidate.llf - current.llf
         current = candidate
         rows.append(_row(iteration, current, decrement, step_size, start))
         if callback is not None:
             callback(rows[-1])
-        small_change = abs(change) <= ftol * max(1.0, abs(current.llf))
+        small_change = abs(change) <= ftol * max(scale, abs(current.llf))
         if decrement <= gtol and small_change:
             converged = True
             message = "converged"
@@ -153,11 +164,12 @@ def _line_search(
     theta: np.ndarray,
     step: np.ndarray,
     current: Derivatives,
+    scale: float,
 ) -> tuple[np.ndarray, Derivatives, float]:
     """Halve the step until the llf does not fall beyond rounding; (theta, current, 0) if none."""
     step_size = 1.0
     # Accept any step that does not lower the llf beyond rounding.
-    tolerance = 1e-13 * max(1.0, abs(current.llf))
+    tolerance = 1e-13 * max(scale, abs(current.llf))
     while step_size >= 2.0**-40:
         candidate_theta = theta + step_size * step
         candidate = evaluate(candidate_theta)
@@ -176,6 +188,22 @@ def _row(iteration: int, current: Derivatives, decrement: float, step_size: floa
         "max_abs_gradient": float(np.max(np.abs(current.gradient), initial=0.0)),
         "seconds": time.perf_counter() - start,
     }
+
+
+def weight_scale(weights: np.ndarray | None) -> float:
+    """The mean of the positive frequency weights (1 without weights): the ``scale``
+    of a row's contribution for the solver's tests (see :func:`newton`).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> weight_scale(None), weight_scale(np.array([0.0, 0.5, 1.5]))
+    (1.0, 1.0)
+    """
+    if weights is None:
+        return 1.0
+    positive = weights[weights > 0]
+    return float(positive.mean()) if positive.size else 1.0
 
 
 def secant_update(hessian: np.ndarray, step: np.ndarray, change: np.ndarray) -> np.ndarray:
@@ -207,6 +235,8 @@ def newton_reusing_hessian(
     gtol: float = 1e-10,
     ftol: float = 1e-10,
     callback: Callable[[dict], None] | None = None,
+    *,
+    scale: float = 1.0,
 ) -> NewtonResult:
     """Newton-Raphson that re-uses a Hessian between exact evaluations, for many rows.
 
@@ -228,7 +258,7 @@ def newton_reusing_hessian(
     ----------
     derivatives : ``derivatives(theta, hessian)`` of a row source.
     theta0 : starting values. hessian0 : Hessian approximation near ``theta0``.
-    maxiter, gtol, ftol, callback : as in :func:`newton`.
+    maxiter, gtol, ftol, callback, scale : as in :func:`newton`.
 
     Examples
     --------
@@ -255,13 +285,13 @@ def newton_reusing_hessian(
     tight = gtol * gtol
     while True:
         step, _ = newton_direction(current.gradient, hess)
-        decrement = float(current.gradient @ step)
+        decrement = float(current.gradient @ step) / scale
         if not exact and (refresh or decrement <= tight or decrement > previous / 4.0):
             current = derivatives(theta, True)
             hess, exact = current.hessian, True
             step, _ = newton_direction(current.gradient, hess)
-            decrement = float(current.gradient @ step)
-        small_change = abs(change) <= ftol * max(1.0, abs(current.llf))
+            decrement = float(current.gradient @ step) / scale
+        small_change = abs(change) <= ftol * max(scale, abs(current.llf))
         if exact and decrement <= gtol and small_change:
             converged, message = True, "converged"
             rows.append(_row(len(rows) + 1, current, decrement, 0.0, start))
@@ -271,7 +301,7 @@ def newton_reusing_hessian(
         if len(rows) >= maxiter:
             break
         new_theta, candidate, step_size = _line_search(
-            lambda t: derivatives(t, False), theta, step, current
+            lambda t: derivatives(t, False), theta, step, current, scale
         )
         if step_size == 0.0:
             if not exact:

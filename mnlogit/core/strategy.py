@@ -46,12 +46,15 @@ def fit_many_rows(
     gtol: float = 1e-10,
     ftol: float = 1e-10,
     callback: Callable[[dict], None] | None = None,
+    *,
+    scale: float = 1.0,
 ) -> NewtonResult:
     """Maximum likelihood on many rows: pilot Newton on a subsample, then full-data steps.
 
     Falls back to plain Newton from ``theta0`` when the subsample is not much smaller
     than the data or its fit does not converge (e.g. an outcome or a dummy column
-    absent from it). The history holds the full-data steps only.
+    absent from it). The history holds the full-data steps only. ``scale`` is the
+    mean weight of a row, as in :func:`mnlogit.core.newton.newton`.
 
     Examples
     --------
@@ -65,20 +68,29 @@ def fit_many_rows(
     """
     n_sub = subsample_size(source.n_rows, theta0.size)
     if 4 * n_sub > source.n_rows:
-        return newton(source.derivatives, theta0, maxiter, gtol, ftol, callback)
+        return newton(source.derivatives, theta0, maxiter, gtol, ftol, callback, scale=scale)
     # Small dense solves too: a multi-threaded BLAS spins on a busy machine.
     with single_threaded_blas():
         pilot_source = source.subsample(n_sub)
-        pilot = _pilot(pilot_source, theta0, ftol)
+        pilot = _pilot(pilot_source, theta0, ftol, scale)
         if pilot is None:
-            return newton(source.derivatives, theta0, maxiter, gtol, ftol, callback)
-        scale = source.total_weight() / pilot_source.total_weight()
+            return newton(source.derivatives, theta0, maxiter, gtol, ftol, callback, scale=scale)
+        ratio = source.total_weight() / pilot_source.total_weight()
         return newton_reusing_hessian(
-            source.derivatives, pilot.theta, pilot.hessian * scale, maxiter, gtol, ftol, callback
+            source.derivatives,
+            pilot.theta,
+            pilot.hessian * ratio,
+            maxiter,
+            gtol,
+            ftol,
+            callback,
+            scale=scale,
         )
 
 
-def _pilot(source: ArraySource, theta0: np.ndarray, ftol: float) -> NewtonResult | None:
+def _pilot(
+    source: ArraySource, theta0: np.ndarray, ftol: float, scale: float
+) -> NewtonResult | None:
     """The subsample's estimate and Hessian, None if its fit fails. Newton's first,
     far-off iterations run on a smaller subsample still (10 rows per parameter): the
     pilot itself then needs gradient passes and one Hessian."""
@@ -89,12 +101,12 @@ def _pilot(source: ArraySource, theta0: np.ndarray, ftol: float) -> NewtonResult
         pilot = None
         if 4 * n_small <= source.n_rows:
             small = source.subsample(n_small, seed=1)
-            first = newton(small.derivatives, theta0, 50, _PILOT_GTOL, ftol)
+            first = newton(small.derivatives, theta0, 50, _PILOT_GTOL, ftol, scale=scale)
             if first.converged and small.total_weight() > 0:
                 start = first.hessian * (source.total_weight() / small.total_weight())
                 pilot = newton_reusing_hessian(
-                    source.derivatives, first.theta, start, 50, _PILOT_GTOL, ftol
+                    source.derivatives, first.theta, start, 50, _PILOT_GTOL, ftol, scale=scale
                 )
         if pilot is None or not pilot.converged:
-            pilot = newton(source.derivatives, theta0, 50, _PILOT_GTOL, ftol)
+            pilot = newton(source.derivatives, theta0, 50, _PILOT_GTOL, ftol, scale=scale)
     return pilot if pilot.converged else None
