@@ -132,9 +132,7 @@ def test_aliased_columns_are_found_whatever_the_weight_scale(iris, scale):
     df = iris.assign(double=2.0 * iris["Sepal_Length"])
     weights = np.full(len(df), scale)
     with pytest.warns(AliasedColumnsWarning, match="'double' = 2\\*'Sepal_Length'"):
-        res = mnlogit.fit(
-            "Species ~ Sepal_Length + double", df, weights=weights, drop_aliased=True
-        )
+        res = mnlogit.fit("Species ~ Sepal_Length + double", df, weights=weights, drop_aliased=True)
     assert res.model_frame.aliased == ("double",)
 
 
