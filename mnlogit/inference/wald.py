@@ -262,30 +262,149 @@ def wald_test(
     2
     """
     is_terms = isinstance(restriction, str) or (
-        isinstance(restriction, (list, tuple)) and all(isinstance(t, str) for t in restriction)
+        isinstance(restriction, (list, tuple))
+        and len(restriction) > 0
+        and all(isinstance(t, str) for t in restriction)
     )
     if is_terms:
         R, words = restriction_matrix(results, restriction, outcomes, equal)
     else:
-        R = np.atleast_2d(np.asarray(restriction, dtype=float))
+        R = restriction_rows(restriction, results.n_params)
         words = f"R theta = q ({R.shape[0]} restrictions)"
-        if R.shape[1] != results.n_params:
-            raise DataError(
-                f"R has {R.shape[1]} columns; the model has {results.n_params} coefficients"
-            )
+    q = restriction_values(value, R.shape[0], words)
+    R, q, words = independent_restrictions(R, q, words)
     theta = np.asarray(results.theta)
-    diff = R @ theta - np.broadcast_to(np.asarray(value, dtype=float), (R.shape[0],))
+    diff = R @ theta - q
     middle = R @ np.asarray(results.vcov) @ R.T
     if not np.isfinite(middle).all():
         raise MNLogitError(f"no Wald test of {words}: {_no_covariance_reason(results)}")
-    rank = int(np.linalg.matrix_rank(R))
-    # pinv handles redundant restrictions; with full rank it equals the inverse.
+    # With independent rows R V R' is invertible; pinv keeps a singular V honest.
     statistic = float(diff @ np.linalg.pinv(middle, hermitian=True) @ diff)
+    rank = R.shape[0]
     design_df = getattr(results, "design_df", None)
     if design_df is not None:
         f_value, df_num, df_denom = adjusted_wald_f(statistic, rank, design_df)
         return FTestResult("Wald", f_value, df_num, df_denom, words, chi2=statistic)
     return TestResult("Wald", statistic, rank, words, results.cov_type)
+
+
+def restriction_rows(restriction: Any, n_params: int) -> np.ndarray:
+    """A user's restriction matrix ``R`` as finite floats with ``n_params`` columns.
+
+    Examples
+    --------
+    >>> restriction_rows([1.0, 0.0, 0.0], 3)
+    array([[1., 0., 0.]])
+    >>> restriction_rows([], 3)
+    Traceback (most recent call last):
+    ...
+    mnlogit.exceptions.DataError: the restriction is empty: pass a term name, a list of \
+term names, or a matrix R with one row per restriction and 3 columns
+    """
+    expected = f"a matrix R with one row per restriction and {n_params} columns"
+    try:
+        R = np.atleast_2d(np.asarray(restriction, dtype=float))
+    except (TypeError, ValueError):
+        raise DataError(
+            f"the restriction must be a term name, a list of term names, or {expected}; "
+            f"got {type(restriction).__name__} {restriction!r:.60}"
+        ) from None
+    if R.size == 0:
+        raise DataError(
+            f"the restriction is empty: pass a term name, a list of term names, or {expected}"
+        )
+    if R.ndim != 2:
+        raise DataError(f"R must be {expected}, got an array of shape {R.shape}")
+    if R.shape[1] != n_params:
+        raise DataError(f"R has {R.shape[1]} columns; the model has {n_params} coefficients")
+    bad = ~np.isfinite(R)
+    if bad.any():
+        rows, cols = np.nonzero(bad)
+        raise DataError(
+            f"R has {int(bad.sum())} missing or infinite value(s), the first in row "
+            f"{int(rows[0])}, column {int(cols[0])}"
+        )
+    return R
+
+
+def restriction_values(value: Any, n_rows: int, words: str) -> np.ndarray:
+    """``q`` of ``R theta = q``: a number for every row, or one number per row of ``R``.
+
+    Examples
+    --------
+    >>> restriction_values(0.0, 2, "x = 0")
+    array([0., 0.])
+    >>> restriction_values([1.0, 2.0, 3.0], 2, "x = 0")
+    Traceback (most recent call last):
+    ...
+    mnlogit.exceptions.DataError: value has 3 entries but the hypothesis x = 0 has 2 \
+restrictions: pass one number, or one per restriction
+    """
+    try:
+        q = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        raise DataError(
+            f"value must be numbers, got {type(value).__name__} {value!r:.60}"
+        ) from None
+    if q.ndim > 1 or (q.ndim == 1 and q.size != n_rows):
+        raise DataError(
+            f"value has {q.size} entries but the hypothesis {words} has {n_rows} "
+            "restrictions: pass one number, or one per restriction"
+        )
+    bad = ~np.isfinite(q)
+    if bad.any():
+        first = int(np.flatnonzero(np.atleast_1d(bad))[0])
+        raise DataError(
+            f"value has {int(bad.sum())} missing or infinite entr(ies), the first at "
+            f"position {first}"
+        )
+    return np.broadcast_to(q, (n_rows,)).astype(float)
+
+
+def independent_restrictions(
+    R: np.ndarray, q: np.ndarray, words: str
+) -> tuple[np.ndarray, np.ndarray, str]:
+    """Equivalent restrictions with linearly independent rows, or an error if none hold.
+
+    Redundant rows of ``R`` (one a combination of others) are replaced by the
+    independent combinations ``U' R theta = U' q`` from the singular value
+    decomposition ``R = U S V'`` (rank by numpy's ``matrix_rank`` rule); the words
+    say how many are independent. Rows that demand different values of the same
+    combination of coefficients (``q`` outside the column space of ``R``) cannot hold
+    together: a :class:`~mnlogit.exceptions.DataError`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> R = np.array([[1.0, 0.0], [2.0, 0.0]])
+    >>> R2, q2, words = independent_restrictions(R, np.array([1.0, 2.0]), "R theta = q")
+    >>> R2.shape, words
+    ((1, 2), 'R theta = q (2 restrictions, 1 independent)')
+    >>> independent_restrictions(R, np.array([1.0, 1.0]), "R theta = q")
+    Traceback (most recent call last):
+    ...
+    mnlogit.exceptions.DataError: the restrictions R theta = q are inconsistent: rows of R \
+that are linear combinations of other rows ask for values of q that contradict them (rank \
+1 of 2 rows), so no coefficients satisfy all of them
+    """
+    U, singular, _ = np.linalg.svd(R, full_matrices=False)
+    tolerance = singular.max(initial=0.0) * max(R.shape) * np.finfo(float).eps
+    rank = int((singular > tolerance).sum())
+    if rank == 0:
+        raise DataError(f"the restrictions {words} have an R of zeros: nothing is restricted")
+    if rank == R.shape[0]:
+        return R, q, words
+    basis = U[:, :rank]
+    leftover = q - basis @ (basis.T @ q)
+    if np.linalg.norm(leftover) > 1e-9 * max(np.linalg.norm(q), np.finfo(float).tiny):
+        raise DataError(
+            f"the restrictions {words} are inconsistent: rows of R that are linear "
+            f"combinations of other rows ask for values of q that contradict them (rank "
+            f"{rank} of {R.shape[0]} rows), so no coefficients satisfy all of them"
+        )
+    counted = f" ({R.shape[0]} restrictions)"
+    words = words.removesuffix(counted) + f" ({R.shape[0]} restrictions, {rank} independent)"
+    return basis.T @ R, basis.T @ q, words
 
 
 def anova(results: Any) -> pd.DataFrame:
