@@ -8,9 +8,10 @@ machine. Both resources are process-wide, so both are managed here, once:
   threads do not exist there; reusing it would hang the child's first fit);
 - the BLAS limit is reference-counted: the first of any number of nested or
   concurrent :func:`single_threaded_blas` contexts lowers the limit, the last one to
-  leave restores the setting found by the first (separate threadpoolctl contexts
-  restore whatever they saw on entry, which leaves BLAS at one thread for good when
-  concurrent contexts interleave).
+  leave restores the setting found by the first, from whichever thread (separate
+  threadpoolctl contexts restore whatever they saw on entry, and threadpoolctl only
+  obeys the thread that first set OpenBLAS's limit: either leaves BLAS at one thread
+  for good when concurrent contexts interleave).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+import scipy.linalg  # noqa: F401  (loads scipy's own BLAS before the controller looks)
 from threadpoolctl import ThreadpoolController
 
 
@@ -57,8 +59,25 @@ def row_pool(workers: int) -> ThreadPoolExecutor:
 
 @functools.cache
 def _blas_controller() -> ThreadpoolController:
-    # Inspecting the loaded BLAS libraries takes milliseconds: do it once.
-    return ThreadpoolController()
+    # Inspecting the loaded BLAS libraries takes milliseconds: do it once (numpy's and
+    # scipy's are both loaded by now: see the imports).
+    return ThreadpoolController().select(user_api="blas")
+
+
+def _set_threads(library: Any, n_threads: int) -> None:
+    """Set one BLAS library's thread count from whichever thread calls.
+
+    threadpoolctl >= 3.8 lets only the first thread that set an OpenBLAS limit (built
+    with pthreads: one pool for the process) change it again; the others silently do
+    nothing. The shared limit below is entered by the first fit and left by the last,
+    in any thread, so each change takes the control for itself and hands it back.
+    """
+    release = getattr(type(library), "clear_controlling_thread", None)
+    if release is not None:
+        release(force=True)
+    library.set_num_threads(n_threads)
+    if release is not None:
+        release(force=True)
 
 
 class _BlasLimit:
@@ -67,20 +86,25 @@ class _BlasLimit:
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.depth = 0
-        self.limiter: Any = None
+        self.saved: list[tuple[Any, int]] = []
 
     def enter(self) -> None:
         with self.lock:
             if self.depth == 0:
-                self.limiter = _blas_controller().limit(limits=1, user_api="blas")
+                libraries = _blas_controller().lib_controllers
+                self.saved = [(lib, lib.get_num_threads()) for lib in libraries]
+                for lib, _ in self.saved:
+                    _set_threads(lib, 1)
             self.depth += 1
 
     def leave(self) -> None:
         with self.lock:
             self.depth -= 1
             if self.depth == 0:
-                self.limiter.restore_original_limits()
-                self.limiter = None
+                for lib, n_threads in self.saved:
+                    if n_threads is not None:
+                        _set_threads(lib, n_threads)
+                self.saved = []
 
 
 _BLAS_LIMIT = _BlasLimit()
