@@ -129,32 +129,42 @@ def test_fits_in_a_fork_pool_after_a_parent_fit_complete(parent_fit, tasks):
         assert llf == pytest.approx(want_llf, rel=1e-12)
 
 
+def pass_and_blas_in_child(n_rows: int) -> tuple[float, list[int]]:
+    """A pooled likelihood pass in a forked child, and the child's BLAS setting after it."""
+    return pass_in_child(n_rows), blas_threads()
+
+
 @pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(), reason="no fork")
-def test_row_pool_passes_in_a_child_forked_while_a_parent_thread_fits(parent_fit):
-    # A fork in the middle of a parent's multi-threaded pass: the child must not
-    # inherit the parent's busy pool or its held BLAS limit.
-    X, y = simulated(60_000, seed=7)
-    stop = threading.Event()
+def test_child_forked_while_a_parent_thread_holds_the_limit(parent_fit, known_blas_setting):
+    # A parent thread is inside a limited section (BLAS at one thread) when the pool
+    # forks: the children inherit one thread but not the limit's holder; their passes
+    # must complete, and after their own first limited section BLAS must be back at the
+    # parent's setting, not stuck at one thread.
+    entered, done = threading.Event(), threading.Event()
 
-    def keep_fitting() -> None:
-        while not stop.is_set():
-            mnlogit.MNLogit(y, X).fit()
+    def hold_the_limit() -> None:
+        with single_threaded_blas():
+            entered.set()
+            done.wait(TIMEOUT_SECONDS)
 
-    worker = threading.Thread(target=keep_fitting, daemon=True)
-    worker.start()
+    holder = threading.Thread(target=hold_the_limit, daemon=True)
+    holder.start()
     try:
-        time.sleep(0.2)
+        assert entered.wait(TIMEOUT_SECONDS) and set(blas_threads()) == {1}
         with multiprocessing.get_context("fork").Pool(2) as pool:
-            pending = pool.map_async(pass_in_child, [40_000, 50_000])
+            pending = pool.map_async(pass_and_blas_in_child, [40_000, 50_000])
             try:
                 got = pending.get(timeout=TIMEOUT_SECONDS)
             except multiprocessing.TimeoutError:
                 pool.terminate()
                 pytest.fail(f"passes in forked children did not finish in {TIMEOUT_SECONDS} s")
     finally:
-        stop.set()
-        worker.join(TIMEOUT_SECONDS)
-    assert got == pytest.approx([pass_in_child(40_000), pass_in_child(50_000)], rel=1e-12)
+        done.set()
+        holder.join(TIMEOUT_SECONDS)
+    assert blas_threads() == known_blas_setting
+    for (llf, child_blas), n_rows in zip(got, [40_000, 50_000], strict=True):
+        assert llf == pytest.approx(pass_in_child(n_rows), rel=1e-12)
+        assert child_blas == known_blas_setting
 
 
 def run_in_threads(target, n_threads: int) -> None:

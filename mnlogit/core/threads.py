@@ -5,7 +5,9 @@ inside them oversubscribes the cores and slows down by large factors on a busy
 machine. Both resources are process-wide, so both are managed here, once:
 
 - the row-block pool is created on first use and forgotten in a forked child (its
-  threads do not exist there; reusing it would hang the child's first fit);
+  threads do not exist there; reusing it would hang the child's first fit); a fork
+  waits until no thread is changing the BLAS limit, and a child forked while the
+  limit was held restores the parent's setting after its own first limited section;
 - the BLAS limit is reference-counted: the first of any number of nested or
   concurrent :func:`single_threaded_blas` contexts lowers the limit, the last one to
   leave restores the setting found by the first, from whichever thread (separate
@@ -81,18 +83,25 @@ def _set_threads(library: Any, n_threads: int) -> None:
 
 
 class _BlasLimit:
-    """The process's one reference-counted BLAS limit (see the module docstring)."""
+    """The process's one reference-counted BLAS limit (see the module docstring).
 
-    def __init__(self) -> None:
+    ``inherited`` holds the settings a forked child should go back to: the child of a
+    process whose limit was held at the fork starts with BLAS at one thread and nobody
+    to restore it, so its own first limit restores the parent's settings when it ends.
+    """
+
+    def __init__(self, inherited: list[tuple[Any, int]] | None = None) -> None:
         self.lock = threading.Lock()
         self.depth = 0
         self.saved: list[tuple[Any, int]] = []
+        self.inherited = inherited or []
 
     def enter(self) -> None:
         with self.lock:
             if self.depth == 0:
                 libraries = _blas_controller().lib_controllers
-                self.saved = [(lib, lib.get_num_threads()) for lib in libraries]
+                self.saved = self.inherited or [(lib, lib.get_num_threads()) for lib in libraries]
+                self.inherited = []
                 for lib, _ in self.saved:
                     _set_threads(lib, 1)
             self.depth += 1
@@ -127,13 +136,29 @@ def single_threaded_blas() -> Iterator[None]:
         _BLAS_LIMIT.leave()
 
 
+def _hold_across_fork() -> None:
+    # No thread is half-way through changing the limit (holding threadpoolctl's lock,
+    # which a child could never acquire) when the process forks.
+    _BLAS_LIMIT.lock.acquire()
+
+
+def _release_in_parent() -> None:
+    _BLAS_LIMIT.lock.release()
+
+
 def _forget_in_child() -> None:
-    # A forked child has none of the parent's threads: new pool, new lock, no limit
-    # held (the BLAS setting itself is inherited as it was at the fork).
+    # A forked child has none of the parent's threads: new pool, new lock, no limit held;
+    # if the parent's limit was held, BLAS is at one thread here and the child's first
+    # limit will restore the parent's settings when it ends.
     global _BLAS_LIMIT
     row_pool.cache_clear()
-    _BLAS_LIMIT = _BlasLimit()
+    held = _BLAS_LIMIT.saved if _BLAS_LIMIT.depth > 0 else []
+    _BLAS_LIMIT = _BlasLimit(inherited=list(held))
 
 
 if hasattr(os, "register_at_fork"):
-    os.register_at_fork(after_in_child=_forget_in_child)
+    os.register_at_fork(
+        before=_hold_across_fork,
+        after_in_parent=_release_in_parent,
+        after_in_child=_forget_in_child,
+    )
