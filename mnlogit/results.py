@@ -218,10 +218,23 @@ class MNLogitResults:
         return theta
 
     @cached_property
+    def diverging(self) -> np.ndarray:
+        """Read-only outcome-major mask of the coefficients that separation makes
+        infinite (all False without separation); they have no covariance."""
+        mask = self.separation.diverging(len(self.exog_names), len(self.outcomes))
+        mask.flags.writeable = False
+        return mask
+
+    @cached_property
     def vcov(self) -> np.ndarray:
         """Covariance of ``theta`` (read-only array) for the fit's ``cov_type``;
-        ``cov_params()`` is the labelled table."""
+        ``cov_params()`` is the labelled table. The rows and columns of
+        :attr:`diverging` coefficients are missing."""
         cov = covariance(self._estimate.hessian, self.cov_type, results=self, **self.cov_kwds)
+        # An infinite estimate has no standard error (whatever the Hessian where the
+        # iterations stopped says): missing, so no Wald test can use one.
+        cov[self.diverging, :] = np.nan
+        cov[:, self.diverging] = np.nan
         cov.flags.writeable = False
         return cov
 
@@ -341,10 +354,7 @@ class MNLogitResults:
                 "odds_ratio": _exp(self.theta),
                 "odds_ratio_low": _exp(low),
                 "odds_ratio_high": _exp(high),
-                "flag": [
-                    "separated" if self.separation.involved(o, t) else ""
-                    for o, t in self._long_index
-                ],
+                "flag": np.where(self.diverging, "separated", ""),
             },
             columns=TIDY_COLUMNS,
         )

@@ -28,7 +28,7 @@ from ..exceptions import (
     MNLogitError,
     PerfectSeparationWarning,
 )
-from .newton import NewtonResult, newton, weight_scale
+from .newton import NewtonResult, newton, newton_direction, weight_scale
 from .params import unvec, vec
 from .patterns import collapse_rows
 from .penalty import Penalty, firth_evaluator, parse_penalty, ridge_evaluator
@@ -43,6 +43,8 @@ DIVERGENT_CONTRIBUTION = 15.0
 COLLAPSE_ROWS = 10_000
 # Scaled Cholesky diagonal above which no design column can be aliased.
 FULL_RANK_MARGIN = 1e-4
+# A converged fit's next Newton step moves no linear predictor by more than this.
+STILL_MOVING = 0.1
 
 
 @dataclass(frozen=True)
@@ -58,7 +60,10 @@ class FitOptions:
     callback : called with each iteration's history row.
     penalty : None, ``"firth"`` or ``("l2", lam)``.
     drop_aliased : drop perfectly collinear columns with a warning instead of raising.
-    detect_separation : check a divergent-looking fit for separation.
+    detect_separation : check a divergent-looking fit for separation (linear program).
+        Separated fits are never reported converged; with or without the check, nor is
+        a fit whose next Newton step would still move a linear predictor by more than
+        :data:`STILL_MOVING`.
 
     Examples
     --------
@@ -158,9 +163,14 @@ def estimate(frame: ModelFrame, options: FitOptions) -> Estimate:
     else:
         result = newton(evaluate, theta0, maxiter, gtol, ftol, callback, scale=scale)
     separation = Separation(False)
-    if options.detect_separation and kind == "none" and _looks_divergent(result, source.X):
-        separation = _separation(frame)
-    if kind != "none":
+    if kind == "none":
+        step, moves = next_step(result, source.X)
+        if options.detect_separation and _looks_divergent(result, source.X):
+            # The iterations move every diverging coefficient, including those a
+            # separating direction of the linear program may leave at zero.
+            separation = _separation(frame).extended(moves > STILL_MOVING, step)
+        result = _honest_verdict(result, separation, moves, frame)
+    else:
         # Report the likelihood itself; the penalised objective is in the history.
         result = replace(result, llf=source.derivatives(result.theta, hessian=False).llf)
     warn_about(result, separation, frame)
@@ -292,6 +302,70 @@ def _separation(frame: ModelFrame) -> Separation:
     return check_separation(X, y, w, outcome.n_levels, frame.exog_names, outcome.others)
 
 
+def next_step(result: NewtonResult, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The next Newton step at the estimate (k, m), and how far it would move each
+    coefficient's contribution to the linear predictors (step times the column's
+    largest |value|).
+
+    Examples
+    --------
+    >>> import numpy as np, mnlogit
+    >>> frame = mnlogit.MNLogit(["a", "b", "b", "a", "b"], np.ones((5, 1))).frame
+    >>> step, moves = next_step(estimate(frame, FitOptions()).result, frame.X)
+    >>> bool(moves.max() < 1e-6)
+    True
+    """
+    step, _ = newton_direction(result.gradient, result.hessian)
+    step = unvec(step, X.shape[1])
+    return step, np.abs(step) * _column_ranges(X)[:, None]
+
+
+def _honest_verdict(
+    result: NewtonResult, separation: Separation, moves: np.ndarray, frame: ModelFrame
+) -> NewtonResult:
+    """Convergence withdrawn where the maximum-likelihood estimate does not exist.
+
+    Under complete or quasi-complete separation the log-likelihood only approaches its
+    supremum as some coefficients go to infinity: the decrement and the llf change
+    become small and the tests pass far from any maximum. Separation found by the
+    linear program is not convergence; nor is a fit whose next Newton step would still
+    move a linear predictor by more than :data:`STILL_MOVING` (at a true maximum the
+    last steps shrink quadratically to rounding; along a separating direction they
+    stay near one), whether the check was skipped or could not run.
+    """
+    if separation.separated:
+        return replace(
+            result,
+            converged=False,
+            message=(
+                "the maximum-likelihood estimates do not exist (perfect or quasi-perfect "
+                "separation)"
+            ),
+        )
+    if not result.converged or not moves.max(initial=0.0) > STILL_MOVING:
+        return result
+    rows, cols = np.nonzero(moves > STILL_MOVING)
+    names = ", ".join(
+        f"{frame.outcome.others[j]!r}: {frame.exog_names[i]!r}"
+        for i, j in zip(rows, cols, strict=True)
+    )
+    return replace(
+        result,
+        converged=False,
+        message=(
+            f"the estimates are still moving (the next Newton step changes a linear "
+            f"predictor by {moves.max():.3g}, through {names}): the log-likelihood seems "
+            "to have no maximum in that direction, as under separation "
+            "(detect_separation=True checks; penalty='firth' gives finite estimates)"
+        ),
+    )
+
+
+def _column_ranges(X: np.ndarray) -> np.ndarray:
+    """Largest |value| of each column (no copy of X)."""
+    return np.maximum(X.max(axis=0), -X.min(axis=0))
+
+
 def _looks_divergent(result: NewtonResult, X: np.ndarray) -> bool:
     """Symptoms of separation: no convergence, or a term moving a linear predictor a lot.
 
@@ -299,8 +373,7 @@ def _looks_divergent(result: NewtonResult, X: np.ndarray) -> bool:
     """
     if not result.converged:
         return True
-    scale = np.maximum(X.max(axis=0), -X.min(axis=0))  # no copy of X
-    contribution = np.abs(unvec(result.theta, X.shape[1])) * scale[:, None]
+    contribution = np.abs(unvec(result.theta, X.shape[1])) * _column_ranges(X)[:, None]
     return bool(contribution.max(initial=0.0) > DIVERGENT_CONTRIBUTION)
 
 

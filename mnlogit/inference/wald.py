@@ -275,9 +275,11 @@ def wald_test(
     R, q, words = independent_restrictions(R, q, words)
     theta = np.asarray(results.theta)
     diff = R @ theta - q
-    middle = R @ np.asarray(results.vcov) @ R.T
+    # Only the coefficients the restrictions involve (others may have no covariance).
+    used = np.abs(R).sum(axis=0) > 0
+    middle = R[:, used] @ np.asarray(results.vcov)[np.ix_(used, used)] @ R[:, used].T
     if not np.isfinite(middle).all():
-        raise MNLogitError(f"no Wald test of {words}: {_no_covariance_reason(results)}")
+        raise MNLogitError(f"no Wald test of {words}: {_no_covariance_reason(results, used)}")
     # With independent rows R V R' is invertible; pinv keeps a singular V honest.
     statistic = float(diff @ np.linalg.pinv(middle, hermitian=True) @ diff)
     rank = R.shape[0]
@@ -448,20 +450,38 @@ def anova(results: Any) -> pd.DataFrame:
     return table
 
 
-def _no_covariance_reason(results: Any) -> str:
-    """Why the covariance is missing, and what to do instead."""
-    separation = getattr(results, "separation", None)
-    if separation is not None and separation.separated:
-        outcomes = ", ".join(map(repr, separation.outcomes))
+def _no_covariance_reason(results: Any, used: np.ndarray | None = None) -> str:
+    """Why the covariance is missing (for the coefficients ``used``, a mask), and what
+    to do instead."""
+    diverging = np.asarray(results.diverging)
+    if used is not None:
+        diverging = diverging & used
+    if diverging.any():
         return (
-            f"the coefficients of outcome(s) {outcomes} are infinite (perfect separation), so "
-            "they have no standard errors; refit with penalty='firth' for finite estimates "
-            "and valid tests, or compare nested fits with lr_test"
+            f"the {_describe_coefficients(results, diverging)} are infinite (perfect or "
+            "quasi-perfect separation), "
+            "so they have no standard errors; test the other coefficients (a matrix R "
+            "without them), refit with penalty='firth' for finite estimates and valid "
+            "tests, or compare nested fits with lr_test"
         )
     return (
         "the covariance matrix is not available because the Hessian is singular at the "
         "estimate (the fit did not converge; see its ConvergenceWarning)"
     )
+
+
+def _describe_coefficients(results: Any, mask: np.ndarray) -> str:
+    """Plain words for the coefficients in an outcome-major ``mask``: whole outcomes
+    first ("coefficients of outcome(s) 'b', 'c'"), then single ones ("'x' of outcome 'd'")."""
+    k = len(results.exog_names)
+    by_outcome = mask.reshape(-1, k)
+    whole = [repr(o) for o, row in zip(results.outcomes, by_outcome, strict=True) if row.all()]
+    parts = [f"coefficients of outcome(s) {', '.join(whole)}"] if whole else []
+    for outcome, row in zip(results.outcomes, by_outcome, strict=True):
+        if row.any() and not row.all():
+            terms = ", ".join(repr(results.exog_names[i]) for i in np.flatnonzero(row))
+            parts.append(f"coefficient(s) {terms} of outcome {outcome!r}")
+    return " and ".join(parts)
 
 
 def lr_test(restricted: Any, full: Any) -> TestResult:
