@@ -144,24 +144,24 @@ def estimate(frame: ModelFrame, options: FitOptions) -> Estimate:
         theta0 = vec(start_values(frame))
     else:
         theta0 = checked_start(options.start_params, frame)
-    gtol = options.gtol
     if kind == "l2":
         evaluate = ridge_evaluator(source, lam, frame.constant_column)
     elif kind == "firth":
         evaluate = firth_evaluator(source)
-        # Fisher scoring on the adjusted score converges linearly, not quadratically,
-        # so the last step leaves an error near its own size: square the bound on
-        # the decrement to be as accurate as a Newton fit (brglm2 agrees to 1e-11).
-        gtol = gtol**2
     else:
         evaluate = source.derivatives
-    maxiter, ftol, callback = options.maxiter, options.ftol, options.callback
+    maxiter, gtol, ftol, callback = options.maxiter, options.gtol, options.ftol, options.callback
     # Tests per unit of weight: rescaled weights converge the same way.
     scale = weight_scale(frame.weights)
     if kind == "none" and source.n_rows >= MANY_ROWS:
         result = fit_many_rows(source, theta0, maxiter, gtol, ftol, callback, scale=scale)
     else:
-        result = newton(evaluate, theta0, maxiter, gtol, ftol, callback, scale=scale)
+        # Firth's penalty is fitted by Fisher scoring on the adjusted score (linear
+        # convergence; brglm2 agrees to 1e-11).
+        scoring = kind == "firth"
+        result = newton(
+            evaluate, theta0, maxiter, gtol, ftol, callback, scale=scale, scoring=scoring
+        )
     separation = Separation(False)
     if kind == "none":
         step, moves = next_step(result, source.X)

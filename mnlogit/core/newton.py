@@ -70,6 +70,7 @@ def newton(
     callback: Callable[[dict], None] | None = None,
     *,
     scale: float = 1.0,
+    scoring: bool = False,
 ) -> NewtonResult:
     """Maximise a concave log-likelihood by Newton-Raphson with step-halving.
 
@@ -89,6 +90,15 @@ def newton(
         of the llf all grow in proportion to the weights; every test divides them by
         ``scale``, so weights multiplied by any constant give the same iterations
         and the same verdict. The history's ``decrement`` is the divided one.
+    scoring : the "Hessian" is an approximation (Fisher scoring on an adjusted score,
+        as for Firth's penalty), so the iterations converge linearly and the objective
+        -- a log-determinant of an ill-conditioned information -- is rounded far more
+        coarsely than the score. A step is then also accepted when it shrinks the
+        decrement (the adjusted score in the information metric: progress the
+        objective's rounding cannot show), and convergence needs a decrement of at
+        most ``gtol**2`` (after a linear last step the error is near the step itself),
+        or of at most ``gtol`` once the decrement stops falling: its rounding floor,
+        beyond which no iteration can improve the estimate.
 
     Returns
     -------
@@ -112,24 +122,46 @@ def newton(
     rows: list[dict] = []
     converged = False
     message = f"maximum number of iterations ({maxiter}) reached"
+    previous = np.inf
     for iteration in range(1, maxiter + 1):
         step, _ = newton_direction(current.gradient, current.hessian)
         decrement = float(current.gradient @ step) / scale
-        theta, candidate, step_size = _line_search(evaluate, theta, step, current, scale)
+        merit = decrement if scoring else None
+        theta, candidate, step_size = _line_search(evaluate, theta, step, current, scale, merit)
         change = candidate.llf - current.llf
         current = candidate
         rows.append(_row(iteration, current, decrement, step_size, start))
         if callback is not None:
             callback(rows[-1])
         small_change = abs(change) <= ftol * max(scale, abs(current.llf))
-        if decrement <= gtol and small_change:
+        if scoring:
+            at_floor = decrement <= gtol and (decrement >= previous or step_size == 0.0)
+            close = decrement <= gtol * gtol or at_floor
+        else:
+            close = decrement <= gtol
+        if close and small_change:
             converged = True
             message = "converged"
             break
         if step_size == 0.0:
             message = "no step increased the log-likelihood"
             break
+        previous = decrement
+    if scoring and not converged and len(rows) == maxiter:
+        message += _floor_note([row["decrement"] for row in rows], gtol)
     return _finish(theta, current, converged, message, rows)
+
+
+def _floor_note(decrements: list[float], gtol: float) -> str:
+    """Words for a linear iteration whose decrement has stopped falling above ``gtol``
+    (less than tenfold over the last five steps; a contraction this slow is stalled)."""
+    if len(decrements) < 10 or min(decrements[-5:]) < 0.1 * min(decrements[-10:-5]):
+        return ""
+    return (
+        f"; the decrement has stopped falling near {min(decrements[-5:]):.2g}, above "
+        f"gtol={gtol:g}: that is where rounding leaves the adjusted score for this "
+        "ill-conditioned information, so a looser gtol accepts the estimate"
+    )
 
 
 def _finish(
@@ -165,18 +197,29 @@ def _line_search(
     step: np.ndarray,
     current: Derivatives,
     scale: float,
+    decrement: float | None = None,
 ) -> tuple[np.ndarray, Derivatives, float]:
-    """Halve the step until the llf does not fall beyond rounding; (theta, current, 0) if none."""
+    """Halve the step until the llf does not fall beyond rounding (or, given the current
+    ``decrement``, until the candidate's decrement is smaller); (theta, current, 0) if
+    no step does."""
     step_size = 1.0
     # Accept any step that does not lower the llf beyond rounding.
     tolerance = 1e-13 * max(scale, abs(current.llf))
     while step_size >= 2.0**-40:
         candidate_theta = theta + step_size * step
         candidate = evaluate(candidate_theta)
-        if np.isfinite(candidate.llf) and candidate.llf >= current.llf - tolerance:
+        if np.isfinite(candidate.llf) and (
+            candidate.llf >= current.llf - tolerance
+            or (decrement is not None and _decrement(candidate) / scale < decrement)
+        ):
             return candidate_theta, candidate, step_size
         step_size /= 2.0
     return theta, current, 0.0
+
+
+def _decrement(derivatives: Derivatives) -> float:
+    step, _ = newton_direction(derivatives.gradient, derivatives.hessian)
+    return float(derivatives.gradient @ step)
 
 
 def _row(iteration: int, current: Derivatives, decrement: float, step_size: float, start: float):
