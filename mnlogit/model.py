@@ -122,9 +122,12 @@ class MNLogit:
         Parameters
         ----------
         maxiter : maximum number of Newton steps.
-        gtol : bound on the Newton decrement (squared step length in SE units);
-            squared for ``penalty="firth"``, whose Fisher scoring converges linearly.
-        ftol : bound on the relative change of the log-likelihood.
+        gtol : bound on the Newton decrement (squared step length in SE units, per
+            unit of mean weight); for ``penalty="firth"``, whose Fisher scoring
+            converges linearly, ``gtol**2``, or ``gtol`` once the decrement stops
+            falling at its rounding floor.
+        ftol : bound on the relative change of the log-likelihood. Both tests are
+            invariant to multiplying the weights by a constant.
         start_params : (k, J-1) starting coefficients; default: intercepts at the
             log ratios of the outcome shares, slopes zero.
         callback : called with each iteration's history row.
@@ -134,7 +137,10 @@ class MNLogit:
             report them as missing rows in the tables, instead of raising.
         detect_separation : when the fit looks divergent (no convergence, or some
             coefficient moving a linear predictor by more than 15), check for complete
-            or quasi-complete separation by linear programming.
+            or quasi-complete separation by linear programming. A separated fit is
+            never reported converged, and its diverging coefficients have no standard
+            errors; with or without the check, neither is a fit whose next Newton step
+            would still move a linear predictor by more than 0.1.
         cov_type : ``"nonrobust"`` (inverse information, the default), ``"HC0"``,
             ``"HC1"`` or ``"cluster"`` (sandwich estimators; see
             :mod:`mnlogit.inference.covariance`). A model with a survey design gets
