@@ -260,12 +260,35 @@ def check_design(frame: ModelFrame, source: ArraySource, drop_aliased: bool = Fa
         return Aliasing((), {})
     blocks = (X if w is None else X * np.sqrt(w)[:, None] for X, _, w in source.blocks())
     aliasing = find_aliased(triangular_factor(blocks, frame.n_terms))
+    if aliasing.aliased and frame.weights is not None:
+        _check_weight_range(frame, aliasing)
     if aliasing.aliased and not drop_aliased:
         raise CollinearityError(
             f"the design matrix is rank deficient: {aliasing.describe(frame.exog_names)}. "
             "Remove the aliased column(s), reformulate the model, or pass drop_aliased=True"
         )
     return aliasing
+
+
+def _check_weight_range(frame: ModelFrame, aliasing: Aliasing) -> None:
+    """Refuse weights whose range alone makes a full-rank design look aliased.
+
+    Next to a weight of 1e90 the other rows count for less than double precision can
+    hold: the weighted design is rank deficient although the rows themselves are not,
+    and the remedy is the weights, not the columns.
+    """
+    weights = frame.weights
+    used = weights > 0
+    if find_aliased(triangular_factor([frame.X[used]], frame.n_terms)).aliased:
+        return
+    largest = int(np.argmax(weights))
+    raise DataError(
+        f"the weights range from {weights[used].min():.3g} to {weights[largest]:.3g} (row "
+        f"{frame.row_index[largest]!r}): next to the largest, the other rows count for less "
+        "than double precision can hold, so the weighted design looks rank deficient "
+        f"({aliasing.describe(frame.exog_names)}) although its rows are not; rescale or cap "
+        "the weights"
+    )
 
 
 def clearly_full_rank(source: ArraySource) -> bool:

@@ -26,7 +26,7 @@ stays O(block · p) whatever the number of rows.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable
 from typing import Any, Literal
 
 import numpy as np
@@ -248,8 +248,7 @@ def cluster_codes(values: Any, positions: np.ndarray, n_data: int, label: str) -
     >>> cluster_codes(["a", "b", "a", "c"], np.array([0, 2, 3]), 4, "cid")
     array([0, 0, 1])
     """
-    array = np.asarray(values.to_numpy() if isinstance(values, pd.Series) else values)
-    array = array.reshape(-1)
+    array = _labels(values, label)
     if len(array) == n_data:
         array = array[positions]
     elif len(array) != len(positions):
@@ -266,6 +265,46 @@ def cluster_codes(values: Any, positions: np.ndarray, n_data: int, label: str) -
     if len(uniques) < 2:
         raise DataError(f"groups {label!r} has {len(uniques)} cluster(s); at least 2 are needed")
     return codes.astype(np.intp)
+
+
+def _labels(values: Any, label: str) -> np.ndarray:
+    """Cluster labels as a 1-D array of single values, or an error naming what is wrong.
+
+    A column vector (n, 1) is one label per row, and so is a tuple; labels that are
+    lists, arrays, dicts or sets (unhashable, and not one label each) are refused.
+    """
+    if isinstance(values, (pd.Series, pd.Index)):
+        values = values.to_numpy()
+    elif isinstance(values, (list, tuple)):
+        nested = next((v for v in values if isinstance(v, (list, np.ndarray, dict, set))), None)
+        if nested is not None:
+            raise DataError(
+                f"groups {label!r} holds values of type {type(nested).__name__} ({nested!r:.40}); "
+                "a cluster label must be a single number or string per row"
+            )
+        if any(isinstance(v, tuple) for v in values):
+            values = pd.Series(list(values), dtype=object).to_numpy()  # one label per tuple
+    try:
+        array = np.asarray(values)
+    except ValueError:  # ragged nesting
+        raise DataError(
+            f"groups {label!r} must be one cluster label per row (numbers or strings)"
+        ) from None
+    if array.ndim == 2 and array.shape[1] == 1:
+        array = array[:, 0]
+    if array.ndim != 1:
+        raise DataError(
+            f"groups {label!r} must be one cluster label per row, got an array of shape "
+            f"{array.shape}"
+        )
+    if array.dtype == object:
+        unhashable = next((v for v in array if not isinstance(v, Hashable)), None)
+        if unhashable is not None:
+            raise DataError(
+                f"groups {label!r} holds values of type {type(unhashable).__name__} "
+                f"({unhashable!r:.40}); a cluster label must be a single number or string per row"
+            )
+    return array
 
 
 def cov_options(

@@ -27,6 +27,7 @@ from .terms import TermSelection
 Section = tuple[str, tuple[tuple[str, ...], ...]]
 STAR_LEVELS = (0.05, 0.01, 0.001)
 
+
 # Fit statistics a comparison can show: name (a key of ``fit_statistics()``) ->
 # (row label, cell of one model's statistics).
 def _number(key: str, spec: str, likelihood: bool = False) -> Callable[[dict[str, Any]], str]:
@@ -200,15 +201,17 @@ def compare(
     >>> [row[0] for row in table.sections[0][1]], [row[0] for row in table.sections[-1][1]]
     (['Income', ''], ['Observations', 'BIC'])
     """
-    results = list(results)
-    if not results:
-        raise MNLogitError("compare needs at least one fitted model")
+    results = _fitted_models(results)
     if names is None:
         names = [f"({i + 1})" for i in range(len(results))]
+    if isinstance(names, str) or not all(isinstance(name, str) for name in names):
+        raise MNLogitError(f"names must be a list of strings, one per model, got {names!r:.80}")
     if len(names) != len(results):
         raise MNLogitError(f"{len(names)} names for {len(results)} models")
     if interval not in ("se", "ci"):
         raise MNLogitError(f"interval must be 'se' or 'ci', got {interval!r}")
+    if isinstance(digits, bool) or not isinstance(digits, int) or not 0 <= digits <= 15:
+        raise MNLogitError(f"digits must be an integer from 0 to 15, got {digits!r}")
     unknown = (
         [str(stats)] if isinstance(stats, str) else [n for n in stats if n not in FIT_STATISTICS]
     )
@@ -240,6 +243,28 @@ def compare(
     sections.append(("", _statistics(results, stats)))
     notes = _notes(results, interval, show_stars, alpha, odds_ratios)
     return ComparisonTable(("", *names), tuple(sections), notes)
+
+
+def _fitted_models(results: Any) -> list[Any]:
+    """The models to compare as a list, or an error naming what is not a fitted model."""
+    if hasattr(results, "tidy"):
+        raise MNLogitError(
+            "compare takes a list of fitted models: compare([res]), not compare(res)"
+        )
+    if isinstance(results, (str, bytes)) or not hasattr(results, "__iter__"):
+        raise MNLogitError(
+            f"compare takes a list of fitted models, got {type(results).__name__} {results!r:.60}"
+        )
+    results = list(results)
+    if not results:
+        raise MNLogitError("compare needs at least one fitted model")
+    for position, item in enumerate(results):
+        if not (hasattr(item, "tidy") and hasattr(item, "fit_statistics")):
+            raise MNLogitError(
+                f"compare takes fitted models (the results of mnlogit.fit); item {position} is "
+                f"{type(item).__name__} {item!r:.60}"
+            )
+    return results
 
 
 def _cells(row: Any, interval: str, show_stars: bool, digits: int, odds_ratios: bool):
