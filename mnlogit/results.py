@@ -248,6 +248,15 @@ class MNLogitResults:
         return frame.reindex(pd.Index(self.model_frame.table_names, name="term"))
 
     @cached_property
+    def _long_labels(self) -> tuple[pd.Index, pd.Index]:
+        """The (outcome, term) labels of the outcome-major coefficients, as two flat
+        indexes (a third of the time of a MultiIndex; tuples stay labels)."""
+        k, m = len(self.exog_names), len(self.outcomes)
+        outcomes = label_index(self.outcomes).repeat(k)
+        terms = pd.Index(list(self.exog_names)).take(np.tile(np.arange(k), m))
+        return outcomes, terms
+
+    @cached_property
     def _long_index(self) -> pd.MultiIndex:
         return pd.MultiIndex.from_product(
             [list(self.outcomes), list(self.exog_names)], names=["outcome", "term"]
@@ -343,8 +352,8 @@ class MNLogitResults:
         low, high = self.theta - half, self.theta + half
         table = pd.DataFrame(
             {
-                "outcome": self._long_index.get_level_values("outcome"),
-                "term": self._long_index.get_level_values("term"),
+                "outcome": self._long_labels[0],
+                "term": self._long_labels[1],
                 "estimate": self.theta,
                 "std_error": se,
                 "statistic": z,

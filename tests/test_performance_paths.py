@@ -23,9 +23,10 @@ import mnlogit
 import mnlogit.core.estimate
 import mnlogit.core.strategy
 import mnlogit.design.formula
+from mnlogit.core.estimate import intercept_hessian, solver_rows, start_values
 from mnlogit.core.likelihood import block_derivatives
 from mnlogit.core.newton import newton_reusing_hessian
-from mnlogit.core.params import unvec
+from mnlogit.core.params import unvec, vec
 from mnlogit.core.patterns import collapse_rows
 from mnlogit.core.sources import ArraySource
 from mnlogit.datasets import make_multinomial
@@ -39,14 +40,22 @@ def _arrays(n, p, k, seed=3, weights=False):
     return X, y, w
 
 
-def _fit(X, y, w, staged, monkeypatch, **options):
-    """Fit with the staged path forced on (small thresholds) or off."""
+def _fit(X, y, w, staged, monkeypatch, route="pilot", **options):
+    """Fit with a fast path forced on (small thresholds) or off (plain Newton).
+
+    ``route`` is the fast path: ``"pilot"`` (subsample pilot, then reused Hessians) or
+    ``"reuse"`` (exact Newton far from the optimum, then secant-updated Hessians).
+    """
     with monkeypatch.context() as patch:
-        if staged:
-            patch.setattr(mnlogit.core.estimate, "MANY_ROWS", 5_000)
+        if staged and route == "pilot":
+            patch.setattr(mnlogit.core.strategy, "MANY_ROWS", 5_000)
             patch.setattr(mnlogit.core.strategy, "subsample_size", lambda n, p: 2_000)
+        elif staged:
+            patch.setattr(mnlogit.core.strategy, "MANY_ROWS", 10**12)
+            patch.setattr(mnlogit.core.strategy, "REUSE_FLOPS", 0.0)
         else:
-            patch.setattr(mnlogit.core.estimate, "MANY_ROWS", 10**12)
+            patch.setattr(mnlogit.core.strategy, "MANY_ROWS", 10**12)
+            patch.setattr(mnlogit.core.strategy, "REUSE_FLOPS", np.inf)
         return mnlogit.MNLogit(y, X, weights=w).fit(**options)
 
 
@@ -70,6 +79,33 @@ def test_staged_fit_equals_plain_newton(n, p, k, weights, monkeypatch):
     assert (plain.history["step_size"] > 0).all()
     _assert_same_fit(fast, plain)
     assert abs(fast.history["decrement"].iloc[-1]) <= 1e-10
+
+
+@pytest.mark.parametrize(
+    ("n", "p", "k", "weights"),
+    [(1_000, 3, 2, False), (3_000, 4, 5, False), (2_000, 2, 20, False), (5_000, 20, 5, True)],
+)
+def test_reused_hessians_give_the_plain_newton_fit(n, p, k, weights, monkeypatch):
+    # Exact steps far away, secant-updated Hessians near the optimum, the exact
+    # Hessian at the end: the estimate and covariance of plain Newton, to rounding.
+    X, y, w = _arrays(n, p, k, weights=weights)
+    fast = _fit(X, y, w, True, monkeypatch, route="reuse")
+    plain = _fit(X, y, w, False, monkeypatch)
+    assert len(fast.history) > 0 and (plain.history["step_size"] > 0).all()
+    _assert_same_fit(fast, plain, rtol=1e-11)
+    # Standard errors from the exact Hessian at the estimate.
+    exact = block_derivatives(X, y, w, unvec(fast._estimate.theta, X.shape[1])).hessian
+    np.testing.assert_allclose(fast._estimate.hessian, exact, rtol=1e-12, atol=1e-9)
+
+
+def test_intercept_start_hessian_is_the_exact_one(anes96):
+    # At the intercept-only start all rows share their probabilities: the Hessian is a
+    # Kronecker product of the design's cross products, with no pass over the rows.
+    weights = np.random.default_rng(1).lognormal(size=len(anes96))
+    model = mnlogit.MNLogit.from_formula("party3 ~ age + C(educ) + income", anes96, weights=weights)
+    source = solver_rows(model.frame)
+    exact = source.derivatives(vec(start_values(model.frame))).hessian
+    np.testing.assert_allclose(intercept_hessian(model.frame, source), exact, rtol=1e-13)
 
 
 def test_staged_fit_at_real_thresholds_equals_statsmodels():

@@ -28,6 +28,7 @@ from ..exceptions import (
     MNLogitError,
     PerfectSeparationWarning,
 )
+from .likelihood import model_probabilities
 from .newton import NewtonResult, newton, newton_direction, weight_scale
 from .params import unvec, vec
 from .patterns import collapse_rows
@@ -35,7 +36,8 @@ from .penalty import Penalty, firth_evaluator, parse_penalty, ridge_evaluator
 from .rank import Aliasing, find_aliased, triangular_factor
 from .separation import Separation, check_separation
 from .sources import ArraySource
-from .strategy import MANY_ROWS, fit_many_rows
+from .strategy import fit_rows
+from .threads import single_threaded_blas
 
 # A coefficient moving a linear predictor by more than this looks divergent.
 DIVERGENT_CONTRIBUTION = 15.0
@@ -129,52 +131,87 @@ def estimate(frame: ModelFrame, options: FitOptions) -> Estimate:
     >>> round(float(est.result.theta[0]), 6) == round(float(np.log(1.5)), 6)
     True
     """
-    kind, lam = options.penalty_kind
-    source = solver_rows(frame)
-    aliasing = check_design(frame, source, options.drop_aliased)
-    if aliasing.aliased:
-        warnings.warn(
-            f"dropped aliased design column(s): {aliasing.describe(frame.exog_names)}",
-            AliasedColumnsWarning,
-            stacklevel=4,
-        )
-        frame = frame.without_columns(aliasing.aliased)
+    # The dense algebra of a fit is small (k(J-1) parameters): a multi-threaded BLAS
+    # only adds start-up costs, and spins when the machine is busy. Large passes over
+    # the rows get threads from the row pool instead (ArraySource.derivatives).
+    with single_threaded_blas():
+        kind, lam = options.penalty_kind
         source = solver_rows(frame)
-    if options.start_params is None:
-        theta0 = vec(start_values(frame))
-    else:
-        theta0 = checked_start(options.start_params, frame)
-    if kind == "l2":
-        evaluate = ridge_evaluator(source, lam, frame.constant_column)
-    elif kind == "firth":
-        evaluate = firth_evaluator(source)
-    else:
-        evaluate = source.derivatives
+        aliasing = check_design(frame, source, options.drop_aliased)
+        if aliasing.aliased:
+            warnings.warn(
+                f"dropped aliased design column(s): {aliasing.describe(frame.exog_names)}",
+                AliasedColumnsWarning,
+                stacklevel=4,
+            )
+            frame = frame.without_columns(aliasing.aliased)
+            source = solver_rows(frame)
+        if options.start_params is None:
+            theta0 = vec(start_values(frame))
+        else:
+            theta0 = checked_start(options.start_params, frame)
+        result = _maximise(source, frame, theta0, options)
+        separation = Separation(False)
+        if kind == "none":
+            step, moves = next_step(result, source.X)
+            if options.detect_separation and _looks_divergent(result, source.X):
+                # The iterations move every diverging coefficient, including those a
+                # separating direction of the linear program may leave at zero.
+                separation = _separation(frame).extended(moves > STILL_MOVING, step)
+            result = _honest_verdict(result, separation, moves, frame)
+        else:
+            # Report the likelihood itself; the penalised objective is in the history.
+            result = replace(result, llf=source.derivatives(result.theta, hessian=False).llf)
+        warn_about(result, separation, frame)
+        return Estimate(frame, result, separation, (kind, lam))
+
+
+def _maximise(
+    source: ArraySource, frame: ModelFrame, theta0: np.ndarray, options: FitOptions
+) -> NewtonResult:
+    """The solver's run for the fit's penalty, from ``theta0``."""
+    kind, lam = options.penalty_kind
     maxiter, gtol, ftol, callback = options.maxiter, options.gtol, options.ftol, options.callback
     # Tests per unit of weight: rescaled weights converge the same way.
     scale = weight_scale(frame.weights)
-    if kind == "none" and source.n_rows >= MANY_ROWS:
-        result = fit_many_rows(source, theta0, maxiter, gtol, ftol, callback, scale=scale)
-    else:
-        # Firth's penalty is fitted by Fisher scoring on the adjusted score (linear
-        # convergence; brglm2 agrees to 1e-11).
-        scoring = kind == "firth"
-        result = newton(
-            evaluate, theta0, maxiter, gtol, ftol, callback, scale=scale, scoring=scoring
-        )
-    separation = Separation(False)
     if kind == "none":
-        step, moves = next_step(result, source.X)
-        if options.detect_separation and _looks_divergent(result, source.X):
-            # The iterations move every diverging coefficient, including those a
-            # separating direction of the linear program may leave at zero.
-            separation = _separation(frame).extended(moves > STILL_MOVING, step)
-        result = _honest_verdict(result, separation, moves, frame)
+        hessian0 = None if options.start_params is not None else intercept_hessian(frame, source)
+        return fit_rows(
+            source, theta0, maxiter, gtol, ftol, callback, scale=scale, hessian0=hessian0
+        )
+    if kind == "l2":
+        evaluate = ridge_evaluator(source, lam, frame.constant_column)
     else:
-        # Report the likelihood itself; the penalised objective is in the history.
-        result = replace(result, llf=source.derivatives(result.theta, hessian=False).llf)
-    warn_about(result, separation, frame)
-    return Estimate(frame, result, separation, (kind, lam))
+        # Fisher scoring on the adjusted score (linear convergence; brglm2 agrees to 1e-11).
+        evaluate = firth_evaluator(source)
+    scoring = kind == "firth"
+    return newton(evaluate, theta0, maxiter, gtol, ftol, callback, scale=scale, scoring=scoring)
+
+
+def intercept_hessian(frame: ModelFrame, source: ArraySource) -> np.ndarray | None:
+    """The exact Hessian at the intercept-only start, without a pass over the rows.
+
+    There every row has the same probabilities p, so the Hessian is
+    ``-(diag(p) - p p') (x) X'WX`` (Kronecker product, outcome-major): the design's
+    weighted cross products, which the rank check computed already. None without a
+    constant column.
+
+    Examples
+    --------
+    >>> import numpy as np, mnlogit
+    >>> X = np.column_stack([np.ones(4), [1.0, 2, 3, 5]])
+    >>> frame = mnlogit.MNLogit(["a", "b", "b", "a"], X).frame
+    >>> source = solver_rows(frame)
+    >>> exact = source.derivatives(vec(start_values(frame))).hessian
+    >>> bool(np.allclose(intercept_hessian(frame, source), exact, rtol=1e-14))
+    True
+    """
+    constant = frame.constant_column
+    if constant is None:
+        return None
+    eta = start_values(frame)[constant] * frame.constant_value
+    p = model_probabilities(eta[None, :])[0, 1:]
+    return -np.kron(np.diag(p) - np.outer(p, p), source.gram())
 
 
 def start_values(frame: ModelFrame) -> np.ndarray:
@@ -300,12 +337,7 @@ def clearly_full_rank(source: ArraySource) -> bool:
     1e-15, so a diagonal above 1e-4 settles the question; anything closer goes to
     the QR of :func:`mnlogit.core.rank.find_aliased` (and this pass costs a twentieth of it).
     """
-    gram = np.zeros((source.n_terms, source.n_terms))
-    step = 65_536
-    for start in range(0, source.n_rows, step):
-        X = source.X[start : start + step]
-        weighted = X if source.weights is None else X * source.weights[start : start + step, None]
-        gram += X.T @ weighted
+    gram = source.gram()
     scale = np.sqrt(np.diag(gram))
     if not (np.isfinite(gram).all() and (scale > 0).all()):
         return False

@@ -12,6 +12,7 @@ The softmax is computed through a shifted log-sum-exp and never overflows.
 
 from __future__ import annotations
 
+import functools
 from typing import NamedTuple
 
 import numpy as np
@@ -71,15 +72,79 @@ class Derivatives(NamedTuple):
     hessian: np.ndarray | None
 
 
+@functools.cache
 def outcome_pairs(n_free: int) -> tuple[np.ndarray, np.ndarray]:
-    """The (j, l) pairs with j <= l of the m non-reference outcomes, row-major.
+    """The (j, l) pairs with j <= l of the m non-reference outcomes, row-major
+    (read-only arrays, computed once per m).
 
     Examples
     --------
     >>> outcome_pairs(3)
     (array([0, 0, 0, 1, 1, 2]), array([0, 1, 2, 1, 2, 2]))
     """
-    return np.triu_indices(n_free)
+    return _read_only(np.triu_indices(n_free))
+
+
+def _read_only(arrays: tuple[np.ndarray, ...]) -> tuple[np.ndarray, ...]:
+    for array in arrays:
+        array.flags.writeable = False
+    return arrays
+
+
+@functools.cache
+def _pair_layout(n_free: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For the outcome pairs: first and second outcomes, and whether they are equal
+    (as a column, to broadcast over rows)."""
+    first, second = outcome_pairs(n_free)
+    return _read_only((first, second, (first == second)[:, None].astype(np.float64)))
+
+
+@functools.cache
+def _symmetric_positions(n_terms: int) -> np.ndarray:
+    """(k, k) positions in the packed upper triangle of every entry of a symmetric matrix."""
+    rows, cols = np.triu_indices(n_terms)
+    position = np.empty((n_terms, n_terms), dtype=np.intp)
+    position[rows, cols] = np.arange(rows.size)
+    position[cols, rows] = np.arange(rows.size)
+    return _read_only((position,))[0]
+
+
+def column_products(X: np.ndarray) -> np.ndarray:
+    """The products ``x_t x_u`` (t <= u) of every row's design values: (k(k+1)/2, b).
+
+    Column ``t`` of ``X`` times columns ``t..k-1``, for t = 0, 1, ...: the packed upper
+    triangle of ``x x'``, one row of the result per entry (rows along the last axis,
+    so every product is one contiguous loop), in the order :func:`unpack_symmetric`
+    expects. The Hessian block of an outcome pair is then ``c' W'`` -- half the
+    arithmetic of ``(X * c)' X``, since each symmetric entry is summed once.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> column_products(np.array([[1.0, 2.0, 3.0]])).ravel()
+    array([1., 2., 3., 4., 6., 9.])
+    """
+    n_rows, n_terms = X.shape
+    Xt = np.ascontiguousarray(X.T)
+    out = np.empty((n_terms * (n_terms + 1) // 2, n_rows))
+    start = 0
+    for t in range(n_terms):
+        np.multiply(Xt[t:], Xt[t], out=out[start : start + n_terms - t])
+        start += n_terms - t
+    return out
+
+
+def unpack_symmetric(packed: np.ndarray, n_terms: int) -> np.ndarray:
+    """Full symmetric (..., k, k) matrices from packed upper triangles (..., k(k+1)/2).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> unpack_symmetric(np.array([1.0, 2.0, 3.0]), 2)
+    array([[1., 2.],
+           [2., 3.]])
+    """
+    return packed[..., _symmetric_positions(n_terms)]
 
 
 def block_products(
@@ -88,28 +153,32 @@ def block_products(
     weights: np.ndarray | None,
     coef: np.ndarray,
     hessian: bool = True,
+    products: np.ndarray | None = None,
 ) -> tuple[float, np.ndarray]:
-    """Log-likelihood and the cross products ``[R, Z_11, Z_12, ..., Z_mm] X`` of one block.
+    """Log-likelihood and the summable cross products of one block of rows.
 
     One fused pass: the softmax, the log-likelihood, the (m, b) weighted residuals
     ``R[j] = w (1{y = j} - p_j)`` and, with ``hessian``, for every outcome pair
-    j <= l (:func:`outcome_pairs`) the (k, b) rows ``Z_jl = X' * c_jl`` with the
-    Hessian weights ``c_jl = w p_j (1{j = l} - p_l)``; then one GEMM with X. Rows
-    run along the last axis so every elementwise step is a long contiguous loop.
-    Summed over row blocks, :func:`assemble` turns the products into the gradient
-    and Hessian. There is no one-hot matrix and no copy of X beyond the block.
+    j <= l (:func:`outcome_pairs`) the Hessian weights ``c_jl = w p_j (1{j = l} - p_l)``;
+    then two GEMMs: ``R X`` (the gradient) and ``C W'`` with ``W`` the packed products
+    ``x_t x_u`` of each row (:func:`column_products`, (k(k+1)/2, b); pass them as
+    ``products`` when they are kept between passes). Rows run along the last axis so
+    every elementwise step is a long contiguous loop. Summed over row blocks,
+    :func:`assemble` turns the result into the gradient and Hessian. There is no
+    one-hot matrix.
 
     Returns
     -------
     llf : the block's log-likelihood.
-    products : (m, k) without ``hessian``, else (m + k*m*(m+1)/2, k).
+    products : flat, m*k entries without ``hessian``, else m*k + P*k(k+1)/2 for the P
+        outcome pairs.
 
     Examples
     --------
     >>> import numpy as np
     >>> llf, G = block_products(np.ones((4, 1)), np.array([0, 1, 1, 2]), None, np.zeros((1, 2)))
     >>> round(llf, 6), G.shape
-    (-4.394449, (5, 1))
+    (-4.394449, (5,))
     """
     n_rows, n_terms = X.shape
     n_free = coef.shape[1]
@@ -121,53 +190,48 @@ def block_products(
     rows = np.arange(n_rows)
     chosen = logits[y, rows]  # log-probability of the observed outcome, never log(0)
     llf = float(chosen.sum() if weights is None else chosen @ weights)
-    n_pairs = n_free * (n_free + 1) // 2 if hessian else 0
-    operand = np.empty((n_free + n_pairs * n_terms, n_rows))
     # Residuals in full outcome order; the reference row is then dropped.
     resid = -probs if weights is None else probs * -weights
     resid[y, rows] += 1.0 if weights is None else weights
-    operand[:n_free] = resid[1:]
-    if hessian:
-        p = probs[1:]
-        wp = p if weights is None else p * weights
-        first, second = outcome_pairs(n_free)
-        pair_weights = wp[first] * ((first == second)[:, None] - p[second])
-        Xt = np.ascontiguousarray(X.T)  # rows along the last axis for the long loops
-        np.multiply(
-            pair_weights[:, None, :],
-            Xt[None, :, :],
-            out=operand[n_free:].reshape(n_pairs, n_terms, n_rows),
-        )
-    return llf, operand @ X
+    gradient = resid[1:] @ X
+    if not hessian:
+        return llf, gradient.reshape(-1)
+    p = probs[1:]
+    wp = p if weights is None else p * weights
+    first, second, same = _pair_layout(n_free)
+    pair_weights = wp[first] * (same - p[second])
+    if products is None:
+        products = column_products(X)
+    packed = pair_weights @ products.T
+    return llf, np.concatenate([gradient.reshape(-1), packed.reshape(-1)])
 
 
-def assemble(products: np.ndarray, n_free: int) -> tuple[np.ndarray, np.ndarray | None]:
+def assemble(
+    products: np.ndarray, n_free: int, n_terms: int
+) -> tuple[np.ndarray, np.ndarray | None]:
     """Gradient and (if present) Hessian, outcome-major, from summed :func:`block_products`.
 
     Examples
     --------
     >>> import numpy as np
     >>> _, G = block_products(np.ones((4, 1)), np.array([0, 1, 1, 2]), None, np.zeros((1, 2)))
-    >>> grad, hess = assemble(G, 2)
+    >>> grad, hess = assemble(G, 2, 1)
     >>> grad.round(6), (hess * 9).round(6)
     (array([ 0.666667, -0.333333]), array([[-8.,  4.],
            [ 4., -8.]]))
     """
-    n_terms = products.shape[1]
-    gradient = products[:n_free].reshape(-1).copy()
-    if products.shape[0] == n_free:
-        return gradient, None
     size = n_terms * n_free
+    gradient = products[:size].copy()
+    if products.size == size:
+        return gradient, None
+    blocks = -unpack_symmetric(products[size:].reshape(-1, n_terms * (n_terms + 1) // 2), n_terms)
     hess = np.empty((size, size))
     for pair, (left, right) in enumerate(zip(*outcome_pairs(n_free), strict=True)):
-        start = n_free + pair * n_terms
-        block = -products[start : start + n_terms]
         rows = slice(left * n_terms, (left + 1) * n_terms)
         cols = slice(right * n_terms, (right + 1) * n_terms)
-        hess[rows, cols] = block
-        hess[cols, rows] = block.T
-    # Each block is symmetric up to rounding; make the whole matrix exactly so.
-    return gradient, (hess + hess.T) / 2.0
+        hess[rows, cols] = blocks[pair]
+        hess[cols, rows] = blocks[pair]
+    return gradient, hess
 
 
 def block_derivatives(
@@ -188,7 +252,7 @@ def block_derivatives(
     hessian : whether to compute the (k*m, k*m) Hessian.
 
     The Hessian block of outcomes (j, l) is ``-X' diag(w p_j (1{j = l} - p_l)) X``;
-    all of them come from one GEMM (:func:`block_products`).
+    all of them come from one GEMM over the packed row products (:func:`block_products`).
 
     Examples
     --------
@@ -199,4 +263,4 @@ def block_derivatives(
     (-4.394449, array([ 0.666667, -0.333333]))
     """
     llf, products = block_products(X, y, weights, coef, hessian)
-    return Derivatives(llf, *assemble(products, coef.shape[1]))
+    return Derivatives(llf, *assemble(products, coef.shape[1], X.shape[1]))

@@ -6,6 +6,7 @@ in-memory, chunked and distributed data all share it.
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -273,13 +274,15 @@ def secant_update(hessian: np.ndarray, step: np.ndarray, change: np.ndarray) -> 
 def newton_reusing_hessian(
     derivatives: Callable[..., Derivatives],
     theta0: np.ndarray,
-    hessian0: np.ndarray,
+    hessian0: np.ndarray | None,
     maxiter: int = 100,
     gtol: float = 1e-10,
     ftol: float = 1e-10,
     callback: Callable[[dict], None] | None = None,
     *,
     scale: float = 1.0,
+    exact_start: bool = False,
+    exact_above: float = np.inf,
 ) -> NewtonResult:
     """Newton-Raphson that re-uses a Hessian between exact evaluations, for many rows.
 
@@ -295,13 +298,21 @@ def newton_reusing_hessian(
     decrement is <= ``gtol``, the relative llf change of the last step is <= ``ftol``,
     and -H is positive definite; that Hessian is returned (the covariance is its
     inverse at the estimate). The confirming evaluation is the last history row,
-    with step size 0.
+    with step size 0 -- or, if its decrement is not yet below rounding (``gtol**2``
+    / 1e4), the last exact step, taken as plain Newton would.
+
+    Far from the optimum, where the decrement exceeds ``exact_above``, the steps are
+    plain Newton steps (each accepted point gets its exact Hessian): an approximation
+    updated from far away would cost more gradient steps than the Hessians it saves.
 
     Parameters
     ----------
     derivatives : ``derivatives(theta, hessian)`` of a row source.
-    theta0 : starting values. hessian0 : Hessian approximation near ``theta0``.
+    theta0 : starting values.
+    hessian0 : Hessian approximation near ``theta0``; None evaluates it exactly.
     maxiter, gtol, ftol, callback, scale : as in :func:`newton`.
+    exact_start : ``hessian0`` is the exact Hessian at ``theta0``.
+    exact_above : decrement (per unit of ``scale``) above which steps are exact Newton.
 
     Examples
     --------
@@ -315,17 +326,20 @@ def newton_reusing_hessian(
     """
     start = time.perf_counter()
     theta = np.array(theta0, dtype=np.float64)
-    current = derivatives(theta, False)
+    current = derivatives(theta, hessian0 is None)
     if not np.isfinite(current.llf):
         raise FloatingPointError("log-likelihood is not finite at the starting values")
-    hess, exact = hessian0, False
+    if hessian0 is None:
+        hess, exact = current.hessian, True
+    else:
+        hess, exact = hessian0, exact_start
     rows: list[dict] = []
     converged, refresh = False, False
     message = f"maximum number of iterations ({maxiter}) reached"
     change, previous = np.inf, np.inf
     # Gradient steps are cheap: go on to where an exact Newton step would be below
     # rounding, so that the estimate equals a plain Newton fit's to machine precision.
-    tight = gtol * gtol
+    tight = gtol * gtol * 1e-4
     while True:
         step, _ = newton_direction(current.gradient, hess)
         decrement = float(current.gradient @ step) / scale
@@ -336,15 +350,23 @@ def newton_reusing_hessian(
             decrement = float(current.gradient @ step) / scale
         small_change = abs(change) <= ftol * max(scale, abs(current.llf))
         if exact and decrement <= gtol and small_change:
-            converged, message = True, "converged"
-            rows.append(_row(len(rows) + 1, current, decrement, 0.0, start))
+            converged, message, step_size = True, "converged", 0.0
+            if decrement > tight:
+                # Still above rounding: take the step, as plain Newton does, with the
+                # exact Hessian at its end for the covariance.
+                new_theta, candidate, step_size = _line_search(
+                    functools.partial(derivatives, hessian=True), theta, step, current, scale
+                )
+                theta, current = new_theta, candidate
+            rows.append(_row(len(rows) + 1, current, decrement, step_size, start))
             if callback is not None:
                 callback(rows[-1])
             break
         if len(rows) >= maxiter:
             break
+        far = decrement > exact_above
         new_theta, candidate, step_size = _line_search(
-            lambda t: derivatives(t, False), theta, step, current, scale
+            functools.partial(derivatives, hessian=far), theta, step, current, scale
         )
         if step_size == 0.0:
             if not exact:
@@ -353,8 +375,11 @@ def newton_reusing_hessian(
             message = "no step increased the log-likelihood"
             break
         change = candidate.llf - current.llf
-        hess = secant_update(hess, new_theta - theta, candidate.gradient - current.gradient)
-        theta, current, exact = new_theta, candidate, False
+        if far:
+            hess = candidate.hessian
+        else:
+            hess = secant_update(hess, new_theta - theta, candidate.gradient - current.gradient)
+        theta, current, exact = new_theta, candidate, far
         refresh, previous = step_size < 1.0, decrement
         rows.append(_row(len(rows) + 1, current, decrement, step_size, start))
         if callback is not None:

@@ -15,15 +15,21 @@ from collections.abc import Iterator
 
 import numpy as np
 
-from .likelihood import Derivatives, assemble, block_products
+from .likelihood import Derivatives, assemble, block_products, column_products
 from .params import unvec
 from .threads import available_cores, row_pool, single_threaded_blas
 
-# Bytes of the GEMM operand of one row block (rows x (m + k*m*(m+1)/2) doubles):
+# Bytes of the temporaries of one row block (rows x (k(k+1)/2 + m(m+1)/2) doubles):
 # small enough that a block per core stays in cache.
 _BLOCK_BYTES = 4 * 2**20
 # Rows per block of a pass without the Hessian.
 _GRADIENT_ROWS = 8192
+# The packed row products x_t x_u are kept between Hessian passes up to this size.
+_KEEP_PRODUCTS_BYTES = 48 * 2**20
+# Floating-point operations of one pass below which the row-block threads do not pay:
+# handing blocks to the pool and joining costs about 0.1 ms, a few percent of a pass
+# this size (measured on the 2-core machine of benchmarks/RESULTS_small.md).
+POOL_FLOPS = 60e6
 
 
 class ArraySource:
@@ -60,9 +66,18 @@ class ArraySource:
         self.n_outcomes = n_outcomes
         self.n_terms = self.X.shape[1]
         m = n_outcomes - 1
-        per_row = 8 * max(1, m + self.n_terms * m * (m + 1) // 2)
+        packed = self.n_terms * (self.n_terms + 1) // 2
+        per_row = 8 * max(1, packed + m * (m + 1) // 2 + 2 * (m + 1))
         self.block_rows = max(256, _BLOCK_BYTES // per_row)
         self.workers = available_cores() if workers is None else max(1, workers)
+        # Floating-point operations per row of a pass with / without the Hessian.
+        self.row_flops = (
+            2 * (m * (m + 1) // 2) * packed + 4 * m * self.n_terms,
+            4 * m * self.n_terms,
+        )
+        self.keep_products = 8 * packed * self.n_rows <= _KEEP_PRODUCTS_BYTES
+        self._products: np.ndarray | None = None
+        self._gram: np.ndarray | None = None
 
     @property
     def n_rows(self) -> int:
@@ -95,32 +110,77 @@ class ArraySource:
         w = None if self.weights is None else self.weights[rows]
         return ArraySource(self.X[rows], self.y[rows], w, self.n_outcomes)
 
+    def gram(self) -> np.ndarray:
+        """The weighted cross products X'WX of the design (computed once per source).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> ArraySource(np.ones((4, 1)), np.zeros(4, int), np.full(4, 0.5), 2).gram()
+        array([[2.]])
+        """
+        if self._gram is None:
+            gram = np.zeros((self.n_terms, self.n_terms))
+            step = 65_536
+            with single_threaded_blas():
+                for start in range(0, self.n_rows, step):
+                    X = self.X[start : start + step]
+                    w = self.weights
+                    gram += X.T @ (X if w is None else X * w[start : start + step, None])
+            gram.flags.writeable = False
+            self._gram = gram
+        return self._gram
+
     def total_weight(self) -> float:
         """Sum of the frequency weights (the row count when unweighted)."""
         return float(self.n_rows if self.weights is None else self.weights.sum())
 
     def derivatives(self, theta: np.ndarray, hessian: bool = True) -> Derivatives:
-        """Sums of log-likelihood, gradient and (optionally) Hessian at ``theta``."""
-        coef = unvec(theta, self.n_terms)
-        # Without the Hessian the operand is narrow: larger blocks, fewer Python steps.
-        step = self.block_rows if hessian else max(self.block_rows, _GRADIENT_ROWS)
+        """Sums of log-likelihood, gradient and (optionally) Hessian at ``theta``.
 
-        def rows(span: tuple[int, int]) -> tuple[float, np.ndarray | None]:
+        BLAS runs single-threaded: small passes lose to a multi-threaded BLAS's
+        start-up (and spin by orders of magnitude on a busy machine); passes with
+        enough work to pay for threads (:data:`POOL_FLOPS`) split their row blocks
+        between the row pool's threads instead.
+        """
+        coef = unvec(theta, self.n_terms)
+        # Without the Hessian the temporaries are narrow: larger blocks, fewer Python steps.
+        step = self.block_rows if hessian else max(self.block_rows, _GRADIENT_ROWS)
+        products = self._kept_products() if hessian else None
+
+        def rows(span: tuple[int, int]) -> tuple[float, np.ndarray]:
             llf, total = 0.0, None
-            for X, y, w in self.blocks(*span, step):
-                part, products = block_products(X, y, w, coef, hessian)
+            for first in range(span[0], span[1], step):
+                last = min(span[1], first + step)
+                w = None if self.weights is None else self.weights[first:last]
+                kept = None if products is None else products[:, first:last]
+                part, sums = block_products(
+                    self.X[first:last], self.y[first:last], w, coef, hessian, kept
+                )
                 llf += part
-                total = products if total is None else np.add(total, products, out=total)
+                total = sums if total is None else np.add(total, sums, out=total)
             return llf, total
 
-        if self.n_rows < 2 * step:
-            # One block: BLAS as configured.
-            parts = [rows((0, self.n_rows))]
-        else:
-            workers = max(1, min(self.workers, self.n_rows // step))
-            edges = np.linspace(0, self.n_rows, workers + 1).astype(int)
-            with single_threaded_blas():
-                parts = list(row_pool(workers).map(rows, zip(edges[:-1], edges[1:], strict=True)))
-        products = sum(p[1] for p in parts if p[1] is not None)
-        gradient, hess = assemble(products, self.n_outcomes - 1)
+        flops = self.row_flops[0 if hessian else 1] * self.n_rows
+        workers = min(self.workers, self.n_rows // step)
+        with single_threaded_blas():
+            if workers < 2 or flops < POOL_FLOPS:
+                parts = [rows((0, self.n_rows))]
+            else:
+                edges = np.linspace(0, self.n_rows, workers + 1).astype(int)
+                spans = zip(edges[:-1], edges[1:], strict=True)
+                parts = list(row_pool(workers).map(rows, spans))
+        total = parts[0][1]
+        for _, sums in parts[1:]:
+            total = total + sums
+        gradient, hess = assemble(total, self.n_outcomes - 1, self.n_terms)
         return Derivatives(float(sum(p[0] for p in parts)), gradient, hess)
+
+    def _kept_products(self) -> np.ndarray | None:
+        """The packed row products of all rows, computed once, if they fit the budget."""
+        if not self.keep_products:
+            return None
+        if self._products is None:
+            with single_threaded_blas():
+                self._products = column_products(self.X)
+        return self._products

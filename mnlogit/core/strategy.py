@@ -20,8 +20,15 @@ from .newton import NewtonResult, newton, newton_reusing_hessian
 from .sources import ArraySource
 from .threads import single_threaded_blas
 
-# Fits on fewer rows run plain Newton: a Hessian pass is cheap there.
+# Fits on fewer rows run without the subsample pilot.
 MANY_ROWS = 50_000
+# Hessian passes cheaper than this (floating-point operations) are taken at every
+# Newton step: a secant-updated approximation would save less than its extra
+# gradient passes and small solves cost.
+REUSE_FLOPS = 20e6
+# Far from the optimum (decrement per unit weight above this) steps are exact Newton;
+# closer, the last exact Hessian is updated by secant steps until the confirming one.
+EXACT_ABOVE = 1.0
 # The pilot fit on the subsample only needs to be well inside its sampling error.
 _PILOT_GTOL = 1e-6
 
@@ -37,6 +44,55 @@ def subsample_size(n_rows: int, n_params: int) -> int:
     """
     wanted = max(20_000, 50 * n_params, min(n_rows // 20, 200_000))
     return min(n_rows, wanted)
+
+
+def fit_rows(
+    source: ArraySource,
+    theta0: np.ndarray,
+    maxiter: int = 100,
+    gtol: float = 1e-10,
+    ftol: float = 1e-10,
+    callback: Callable[[dict], None] | None = None,
+    *,
+    scale: float = 1.0,
+    hessian0: np.ndarray | None = None,
+) -> NewtonResult:
+    """Maximum likelihood on a row source, by the route its size calls for.
+
+    Many rows (:data:`MANY_ROWS`): :func:`fit_many_rows`. Hessian passes cheaper than
+    :data:`REUSE_FLOPS`: plain Newton. In between: exact Newton steps while the
+    decrement exceeds :data:`EXACT_ABOVE`, then secant-updated Hessians and gradient
+    passes (:func:`mnlogit.core.newton.newton_reusing_hessian`) up to the confirming
+    exact Hessian -- about half the Hessian passes of plain Newton, the same estimate
+    to rounding. ``hessian0`` is the exact Hessian at ``theta0`` if known.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> rng = np.random.default_rng(0)
+    >>> X = np.column_stack([np.ones(1000), rng.normal(size=1000)])
+    >>> y = (rng.random(1000) < 1 / (1 + np.exp(-X[:, 1]))).astype(int)
+    >>> source = ArraySource(X, y, None, 2)
+    >>> res = fit_rows(source, np.zeros(2))
+    >>> res.converged, bool(np.allclose(res.theta, newton(source.derivatives, np.zeros(2)).theta))
+    (True, True)
+    """
+    if source.n_rows >= MANY_ROWS:
+        return fit_many_rows(source, theta0, maxiter, gtol, ftol, callback, scale=scale)
+    if source.row_flops[0] * source.n_rows < REUSE_FLOPS:
+        return newton(source.derivatives, theta0, maxiter, gtol, ftol, callback, scale=scale)
+    return newton_reusing_hessian(
+        source.derivatives,
+        theta0,
+        hessian0,
+        maxiter,
+        gtol,
+        ftol,
+        callback,
+        scale=scale,
+        exact_start=hessian0 is not None,
+        exact_above=EXACT_ABOVE,
+    )
 
 
 def fit_many_rows(

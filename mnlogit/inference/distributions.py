@@ -8,6 +8,7 @@ import numpy as np
 from scipy import linalg, stats
 
 from ..core.rank import definite_cholesky
+from ..core.threads import single_threaded_blas
 from ..exceptions import MNLogitError
 
 
@@ -21,11 +22,14 @@ def inverse_information(hessian: np.ndarray) -> np.ndarray:
     array([[0.25, 0.  ],
            [0.  , 1.  ]])
     """
-    try:
-        factor = definite_cholesky(-hessian)
-    except linalg.LinAlgError:
-        return np.full(hessian.shape, np.nan)
-    cov = linalg.cho_solve(factor, np.eye(hessian.shape[0]), check_finite=False)
+    # A small dense inverse: a multi-threaded BLAS only adds start-up (and spins on a
+    # busy machine: 12 ms instead of 0.1 ms for 84 x 84).
+    with single_threaded_blas():
+        try:
+            factor = definite_cholesky(-hessian)
+        except linalg.LinAlgError:
+            return np.full(hessian.shape, np.nan)
+        cov = linalg.cho_solve(factor, np.eye(hessian.shape[0]), check_finite=False)
     return (cov + cov.T) / 2.0
 
 
