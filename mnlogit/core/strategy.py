@@ -28,7 +28,7 @@ MANY_ROWS = 50_000
 REUSE_FLOPS = 20e6
 # Far from the optimum (decrement per unit weight above this) steps are exact Newton;
 # closer, the last exact Hessian is updated by secant steps until the confirming one.
-EXACT_ABOVE = 1.0
+EXACT_ABOVE = 100.0
 # The pilot fit on the subsample only needs to be well inside its sampling error.
 _PILOT_GTOL = 1e-6
 
