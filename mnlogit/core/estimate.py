@@ -153,8 +153,9 @@ def estimate(frame: ModelFrame, options: FitOptions) -> Estimate:
         result = _maximise(source, frame, theta0, options)
         separation = Separation(False)
         if kind == "none":
-            step, moves = next_step(result, source.X)
-            if options.detect_separation and _looks_divergent(result, source.X):
+            ranges = _column_ranges(source.X)
+            step, moves = next_step(result, ranges)
+            if options.detect_separation and _looks_divergent(result, ranges):
                 # The iterations move every diverging coefficient, including those a
                 # separating direction of the linear program may leave at zero.
                 separation = _separation(frame).extended(moves > STILL_MOVING, step)
@@ -175,10 +176,10 @@ def _maximise(
     # Tests per unit of weight: rescaled weights converge the same way.
     scale = weight_scale(frame.weights)
     if kind == "none":
-        hessian0 = None if options.start_params is not None else intercept_hessian(frame, source)
-        return fit_rows(
-            source, theta0, maxiter, gtol, ftol, callback, scale=scale, hessian0=hessian0
+        start = (
+            None if options.start_params is not None else lambda: intercept_hessian(frame, source)
         )
+        return fit_rows(source, theta0, maxiter, gtol, ftol, callback, scale=scale, hessian0=start)
     if kind == "l2":
         evaluate = ridge_evaluator(source, lam, frame.constant_column)
     else:
@@ -357,22 +358,22 @@ def _separation(frame: ModelFrame) -> Separation:
     return check_separation(X, y, w, outcome.n_levels, frame.exog_names, outcome.others)
 
 
-def next_step(result: NewtonResult, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def next_step(result: NewtonResult, ranges: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The next Newton step at the estimate (k, m), and how far it would move each
     coefficient's contribution to the linear predictors (step times the column's
-    largest |value|).
+    largest |value|, ``ranges``).
 
     Examples
     --------
     >>> import numpy as np, mnlogit
     >>> frame = mnlogit.MNLogit(["a", "b", "b", "a", "b"], np.ones((5, 1))).frame
-    >>> step, moves = next_step(estimate(frame, FitOptions()).result, frame.X)
+    >>> step, moves = next_step(estimate(frame, FitOptions()).result, np.ones(1))
     >>> bool(moves.max() < 1e-6)
     True
     """
     step, _ = newton_direction(result.gradient, result.hessian)
-    step = unvec(step, X.shape[1])
-    return step, np.abs(step) * _column_ranges(X)[:, None]
+    step = unvec(step, ranges.size)
+    return step, np.abs(step) * ranges[:, None]
 
 
 def _honest_verdict(
@@ -421,14 +422,14 @@ def _column_ranges(X: np.ndarray) -> np.ndarray:
     return np.maximum(X.max(axis=0), -X.min(axis=0))
 
 
-def _looks_divergent(result: NewtonResult, X: np.ndarray) -> bool:
+def _looks_divergent(result: NewtonResult, ranges: np.ndarray) -> bool:
     """Symptoms of separation: no convergence, or a term moving a linear predictor a lot.
 
-    ``X`` holds the solver's rows (collapsed patterns have the same column ranges).
+    ``ranges`` are the largest |values| of the design columns.
     """
     if not result.converged:
         return True
-    contribution = np.abs(unvec(result.theta, X.shape[1])) * _column_ranges(X)[:, None]
+    contribution = np.abs(unvec(result.theta, ranges.size)) * ranges[:, None]
     return bool(contribution.max(initial=0.0) > DIVERGENT_CONTRIBUTION)
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy import linalg
+from scipy.linalg import lapack
 
 RANK_TOLERANCE = 1e-7
 
@@ -120,8 +121,13 @@ def definite_cholesky(matrix: np.ndarray, tol: float = RANK_TOLERANCE) -> tuple:
     diagonal = np.diag(matrix)
     if not (np.isfinite(diagonal).all() and (diagonal > 0).all()):
         raise np.linalg.LinAlgError("the matrix is not positive definite (diagonal)")
-    factor = linalg.cho_factor(matrix, lower=True, check_finite=False)
-    pivots = np.abs(np.diag(factor[0])) / np.sqrt(diagonal)
+    # LAPACK's potrf directly, as cho_factor does (same factor), without its wrapper's
+    # checks: a fit factors its small Hessian at every step.
+    lower, info = lapack.dpotrf(np.asarray(matrix, dtype=np.float64), lower=1, clean=0)
+    if info > 0:
+        raise np.linalg.LinAlgError(f"the matrix is not positive definite (pivot {info})")
+    factor = (lower, True)
+    pivots = np.abs(np.diag(lower)) / np.sqrt(diagonal)
     if not pivots.min() > tol:
         raise np.linalg.LinAlgError(
             f"the matrix is not positive definite (relative pivot {pivots.min():.2g})"

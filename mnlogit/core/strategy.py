@@ -55,7 +55,7 @@ def fit_rows(
     callback: Callable[[dict], None] | None = None,
     *,
     scale: float = 1.0,
-    hessian0: np.ndarray | None = None,
+    hessian0: Callable[[], np.ndarray | None] | None = None,
 ) -> NewtonResult:
     """Maximum likelihood on a row source, by the route its size calls for.
 
@@ -64,7 +64,8 @@ def fit_rows(
     decrement exceeds :data:`EXACT_ABOVE`, then secant-updated Hessians and gradient
     passes (:func:`mnlogit.core.newton.newton_reusing_hessian`) up to the confirming
     exact Hessian -- about half the Hessian passes of plain Newton, the same estimate
-    to rounding. ``hessian0`` is the exact Hessian at ``theta0`` if known.
+    to rounding. ``hessian0`` computes the exact Hessian at ``theta0`` without a pass
+    over the rows, if that is possible (it returns None otherwise).
 
     Examples
     --------
@@ -81,16 +82,17 @@ def fit_rows(
         return fit_many_rows(source, theta0, maxiter, gtol, ftol, callback, scale=scale)
     if source.row_flops[0] * source.n_rows < REUSE_FLOPS:
         return newton(source.derivatives, theta0, maxiter, gtol, ftol, callback, scale=scale)
+    start = None if hessian0 is None else hessian0()
     return newton_reusing_hessian(
         source.derivatives,
         theta0,
-        hessian0,
+        start,
         maxiter,
         gtol,
         ftol,
         callback,
         scale=scale,
-        exact_start=hessian0 is not None,
+        exact_start=start is not None,
         exact_above=EXACT_ABOVE,
     )
 
