@@ -116,6 +116,7 @@ class MNLogit:
         cov_type: CovType | None = None,
         groups: Any = None,
         correction: Correction = "statsmodels",
+        verbose: bool = False,
     ) -> MNLogitResults:
         """Maximum-likelihood estimates by Newton-Raphson with step-halving.
 
@@ -150,6 +151,9 @@ class MNLogit:
         correction : small-sample factor of ``HC1`` and ``cluster``: ``"statsmodels"``
             (N/(N-p); G/(G-1)·(N-1)/(N-p)), ``"stata"`` (N/(N-1); G/(G-1), as Stata's
             ``vce(robust)`` and ``vce(cluster)``) or None (no factor).
+        verbose : print one line per Newton iteration (llf, step, decrement, seconds)
+            to standard error; every iteration is also an INFO record of the logger
+            ``mnlogit.newton``.
 
         Examples
         --------
@@ -160,7 +164,15 @@ class MNLogit:
         True
         """
         options = FitOptions(
-            maxiter, gtol, ftol, start_params, callback, penalty, drop_aliased, detect_separation
+            maxiter,
+            gtol,
+            ftol,
+            start_params,
+            callback,
+            penalty,
+            drop_aliased,
+            detect_separation,
+            verbose,
         )
         kind, _ = options.penalty_kind
         survey: SurveyRows | None = getattr(self, "survey", None)

@@ -11,7 +11,7 @@ import pytest
 import mnlogit
 from mnlogit import ConvergenceWarning, DataError
 from mnlogit.core.likelihood import Derivatives
-from mnlogit.core.newton import newton
+from mnlogit.core.newton import SolverOptions, newton
 from mnlogit.inference.distributions import inverse_information
 
 
@@ -24,8 +24,8 @@ def test_both_criteria_are_required():
     # The quadratic is solved in one step; an impossible bound on either criterion
     # keeps `converged` False even though the other one holds.
     assert newton(quadratic, np.zeros(2)).converged
-    no_llf = newton(quadratic, np.zeros(2), maxiter=5, ftol=-1.0)
-    no_gradient = newton(quadratic, np.zeros(2), maxiter=5, gtol=-1.0)
+    no_llf = newton(quadratic, np.zeros(2), SolverOptions(maxiter=5, ftol=-1.0))
+    no_gradient = newton(quadratic, np.zeros(2), SolverOptions(maxiter=5, gtol=-1.0))
     for result in (no_llf, no_gradient):
         assert not result.converged and result.iterations == 5
         assert result.message == "maximum number of iterations (5) reached"

@@ -24,6 +24,9 @@ from hypothesis import strategies as st
 import mnlogit
 from mnlogit import AliasedColumnsWarning, PerfectSeparationWarning
 
+# Weights far from whole numbers are the point here, not a mistake to be warned about.
+pytestmark = pytest.mark.filterwarnings("ignore::mnlogit.FrequencyWeightsWarning")
+
 _DEEP = os.environ.get("MNLOGIT_PROPERTY_EXAMPLES")
 PROPERTY = settings(
     max_examples=int(_DEEP or 25),

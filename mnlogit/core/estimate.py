@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import math
 import numbers
-import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
@@ -27,9 +26,11 @@ from ..exceptions import (
     DataError,
     MNLogitError,
     PerfectSeparationWarning,
+    warn,
 )
+from ..log import IterationReporter
 from .likelihood import model_probabilities
-from .newton import NewtonResult, newton, newton_direction, weight_scale
+from .newton import NewtonResult, SolverOptions, newton, newton_direction, weight_scale
 from .params import unvec, vec
 from .patterns import collapse_rows
 from .penalty import Penalty, firth_evaluator, parse_penalty, ridge_evaluator
@@ -66,6 +67,8 @@ class FitOptions:
         Separated fits are never reported converged; with or without the check, nor is
         a fit whose next Newton step would still move a linear predictor by more than
         :data:`STILL_MOVING`.
+    verbose : print one line per Newton iteration to standard error (every iteration
+        is an INFO record of the logger ``mnlogit.newton`` either way).
 
     Examples
     --------
@@ -85,6 +88,7 @@ class FitOptions:
     penalty: Penalty = None
     drop_aliased: bool = False
     detect_separation: bool = True
+    verbose: bool = False
 
     def __post_init__(self) -> None:
         maxiter = self.maxiter
@@ -99,7 +103,7 @@ class FitOptions:
             object.__setattr__(self, name, float(value))
         if self.callback is not None and not callable(self.callback):
             raise MNLogitError(f"callback must be callable, got {type(self.callback).__name__}")
-        for name in ("drop_aliased", "detect_separation"):
+        for name in ("drop_aliased", "detect_separation", "verbose"):
             if not isinstance(getattr(self, name), (bool, np.bool_)):
                 raise MNLogitError(f"{name} must be True or False, got {getattr(self, name)!r}")
         parse_penalty(self.penalty)
@@ -108,6 +112,18 @@ class FitOptions:
     def penalty_kind(self) -> tuple[str, float]:
         """The parsed penalty: (``"none" | "firth" | "l2"``, lambda)."""
         return parse_penalty(self.penalty)
+
+    def solver(self, scale: float = 1.0) -> SolverOptions:
+        """The solver's settings: tolerances, the progress reporter (wrapping the
+        user's callback) and the weight scale of the tests.
+
+        Examples
+        --------
+        >>> FitOptions(maxiter=7).solver(scale=2.0).maxiter
+        7
+        """
+        report = IterationReporter(self.verbose, "newton", "mnlogit", self.callback)
+        return SolverOptions(self.maxiter, self.gtol, self.ftol, report, scale)
 
 
 @dataclass(frozen=True)
@@ -139,10 +155,9 @@ def estimate(frame: ModelFrame, options: FitOptions) -> Estimate:
         source = solver_rows(frame)
         aliasing = check_design(frame, source, options.drop_aliased)
         if aliasing.aliased:
-            warnings.warn(
+            warn(
                 f"dropped aliased design column(s): {aliasing.describe(frame.exog_names)}",
                 AliasedColumnsWarning,
-                stacklevel=4,
             )
             frame = frame.without_columns(aliasing.aliased)
             source = solver_rows(frame)
@@ -172,21 +187,19 @@ def _maximise(
 ) -> NewtonResult:
     """The solver's run for the fit's penalty, from ``theta0``."""
     kind, lam = options.penalty_kind
-    maxiter, gtol, ftol, callback = options.maxiter, options.gtol, options.ftol, options.callback
     # Tests per unit of weight: rescaled weights converge the same way.
-    scale = weight_scale(frame.weights)
+    solver = options.solver(weight_scale(frame.weights))
     if kind == "none":
         start = (
             None if options.start_params is not None else lambda: intercept_hessian(frame, source)
         )
-        return fit_rows(source, theta0, maxiter, gtol, ftol, callback, scale=scale, hessian0=start)
+        return fit_rows(source, theta0, solver, hessian0=start)
     if kind == "l2":
         evaluate = ridge_evaluator(source, lam, frame.constant_column)
     else:
         # Fisher scoring on the adjusted score (linear convergence; brglm2 agrees to 1e-11).
         evaluate = firth_evaluator(source)
-    scoring = kind == "firth"
-    return newton(evaluate, theta0, maxiter, gtol, ftol, callback, scale=scale, scoring=scoring)
+    return newton(evaluate, theta0, solver, scoring=kind == "firth")
 
 
 def intercept_hessian(frame: ModelFrame, source: ArraySource) -> np.ndarray | None:
@@ -435,9 +448,7 @@ def _looks_divergent(result: NewtonResult, ranges: np.ndarray) -> bool:
 
 def warn_about(result: NewtonResult, separation: Separation, frame: ModelFrame) -> None:
     if separation.separated:
-        warnings.warn(
-            separation.describe(frame.outcome.reference), PerfectSeparationWarning, stacklevel=3
-        )
+        warn(separation.describe(frame.outcome.reference), PerfectSeparationWarning)
         return
     if result.converged:
         return
@@ -446,11 +457,10 @@ def warn_about(result: NewtonResult, separation: Separation, frame: ModelFrame) 
         message += f" (directions involving {weak_directions(result.hessian, frame)})"
     if not separation.checked:
         message += "; separation could not be checked (too many distinct rows)"
-    warnings.warn(
+    warn(
         f"Newton iterations did not converge after {result.iterations} steps: "
         f"{message}; estimates and standard errors are unreliable",
         ConvergenceWarning,
-        stacklevel=3,
     )
 
 

@@ -23,6 +23,38 @@ HISTORY_COLUMNS = ["iteration", "llf", "decrement", "step_size", "max_abs_gradie
 
 
 @dataclass(frozen=True)
+class SolverOptions:
+    """The settings every Newton solver here takes, in one place.
+
+    Attributes
+    ----------
+    maxiter : maximum number of Newton steps.
+    gtol : bound on the Newton decrement g'(-H)^-1 g (the squared step length in
+        standard-error units), divided by ``scale``.
+    ftol : bound on the change of the log-likelihood in the last step, relative to
+        max(``scale``, |llf|).
+    callback : called with each history row (a dict), e.g. to report progress.
+    scale : the mean frequency weight of a row (:func:`weight_scale`; 1 without
+        weights): the tests divide by it, so rescaled weights give the same iterations.
+
+    Examples
+    --------
+    >>> SolverOptions(maxiter=50).gtol
+    1e-10
+    """
+
+    maxiter: int = 100
+    gtol: float = 1e-10
+    ftol: float = 1e-10
+    callback: Callable[[dict], None] | None = None
+    scale: float = 1.0
+
+
+# The defaults (frozen, so one shared instance serves every call).
+DEFAULT_SOLVER = SolverOptions()
+
+
+@dataclass(frozen=True)
 class NewtonResult:
     """Outcome of :func:`newton`: the estimate, its derivatives and how it was reached."""
 
@@ -66,12 +98,8 @@ def newton_direction(gradient: np.ndarray, hessian: np.ndarray) -> tuple[np.ndar
 def newton(
     evaluate: Callable[[np.ndarray], Derivatives],
     theta0: np.ndarray,
-    maxiter: int = 100,
-    gtol: float = 1e-10,
-    ftol: float = 1e-10,
-    callback: Callable[[dict], None] | None = None,
+    options: SolverOptions = DEFAULT_SOLVER,
     *,
-    scale: float = 1.0,
     scoring: bool = False,
 ) -> NewtonResult:
     """Maximise a concave log-likelihood by Newton-Raphson with step-halving.
@@ -80,18 +108,12 @@ def newton(
     ----------
     evaluate : returns (llf, gradient, Hessian) at theta.
     theta0 : starting values.
-    maxiter : maximum number of Newton steps.
-    gtol : bound on the Newton decrement g'(-H)^-1 g, the squared length of the
-        step in standard-error units, divided by ``scale``; the step that meets it
-        is still taken.
-    ftol : bound on the change of the log-likelihood in the last step, relative to
-        max(``scale``, |llf|).
-    callback : called with each history row (a dict), e.g. to print progress.
-    scale : the mean frequency weight of a row (:func:`weight_scale`; 1 without
-        weights). The log-likelihood, its derivatives, the decrement and the rounding
-        of the llf all grow in proportion to the weights; every test divides them by
-        ``scale``, so weights multiplied by any constant give the same iterations
-        and the same verdict. The history's ``decrement`` is the divided one.
+    options : maxiter, gtol, ftol, callback and scale (:class:`SolverOptions`). The
+        step that meets ``gtol`` is still taken. The log-likelihood, its derivatives,
+        the decrement and the rounding of the llf all grow in proportion to the
+        weights; every test divides them by ``scale``, so weights multiplied by any
+        constant give the same iterations and the same verdict. The history's
+        ``decrement`` is the divided one.
     scoring : the "Hessian" is an approximation (Fisher scoring on an adjusted score,
         as for Firth's penalty), so the iterations converge linearly and the objective
         -- a log-determinant of an ill-conditioned information -- is rounded far more
@@ -116,6 +138,8 @@ def newton(
     >>> newton(f, np.zeros(1)).theta
     array([3.])
     """
+    maxiter, gtol, ftol = options.maxiter, options.gtol, options.ftol
+    callback, scale = options.callback, options.scale
     start = time.perf_counter()
     theta = np.array(theta0, dtype=np.float64)
     current = evaluate(theta)
@@ -279,12 +303,8 @@ def newton_reusing_hessian(
     derivatives: Callable[..., Derivatives],
     theta0: np.ndarray,
     hessian0: np.ndarray | None,
-    maxiter: int = 100,
-    gtol: float = 1e-10,
-    ftol: float = 1e-10,
-    callback: Callable[[dict], None] | None = None,
+    options: SolverOptions = DEFAULT_SOLVER,
     *,
-    scale: float = 1.0,
     exact_start: bool = False,
     exact_above: float = np.inf,
 ) -> NewtonResult:
@@ -314,7 +334,7 @@ def newton_reusing_hessian(
     derivatives : ``derivatives(theta, hessian)`` of a row source.
     theta0 : starting values.
     hessian0 : Hessian approximation near ``theta0``; None evaluates it exactly.
-    maxiter, gtol, ftol, callback, scale : as in :func:`newton`.
+    options : maxiter, gtol, ftol, callback and scale, as in :func:`newton`.
     exact_start : ``hessian0`` is the exact Hessian at ``theta0``.
     exact_above : decrement (per unit of ``scale``) above which steps are exact Newton.
 
@@ -328,6 +348,8 @@ def newton_reusing_hessian(
     >>> res.theta.round(8), res.converged
     (array([3.]), True)
     """
+    maxiter, gtol, ftol = options.maxiter, options.gtol, options.ftol
+    callback, scale = options.callback, options.scale
     start = time.perf_counter()
     theta = np.array(theta0, dtype=np.float64)
     current = derivatives(theta, hessian0 is None)

@@ -13,10 +13,17 @@ only the route to the optimum changes.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 import numpy as np
 
-from .newton import NewtonResult, newton, newton_reusing_hessian
+from .newton import (
+    DEFAULT_SOLVER,
+    NewtonResult,
+    SolverOptions,
+    newton,
+    newton_reusing_hessian,
+)
 from .sources import ArraySource
 from .threads import single_threaded_blas
 
@@ -49,12 +56,8 @@ def subsample_size(n_rows: int, n_params: int) -> int:
 def fit_rows(
     source: ArraySource,
     theta0: np.ndarray,
-    maxiter: int = 100,
-    gtol: float = 1e-10,
-    ftol: float = 1e-10,
-    callback: Callable[[dict], None] | None = None,
+    options: SolverOptions = DEFAULT_SOLVER,
     *,
-    scale: float = 1.0,
     hessian0: Callable[[], np.ndarray | None] | None = None,
 ) -> NewtonResult:
     """Maximum likelihood on a row source, by the route its size calls for.
@@ -79,40 +82,29 @@ def fit_rows(
     (True, True)
     """
     if source.n_rows >= MANY_ROWS:
-        return fit_many_rows(source, theta0, maxiter, gtol, ftol, callback, scale=scale)
+        return fit_many_rows(source, theta0, options)
     if source.row_flops[0] * source.n_rows < REUSE_FLOPS:
-        return newton(source.derivatives, theta0, maxiter, gtol, ftol, callback, scale=scale)
+        return newton(source.derivatives, theta0, options)
     start = None if hessian0 is None else hessian0()
     return newton_reusing_hessian(
         source.derivatives,
         theta0,
         start,
-        maxiter,
-        gtol,
-        ftol,
-        callback,
-        scale=scale,
+        options,
         exact_start=start is not None,
         exact_above=EXACT_ABOVE,
     )
 
 
 def fit_many_rows(
-    source: ArraySource,
-    theta0: np.ndarray,
-    maxiter: int = 100,
-    gtol: float = 1e-10,
-    ftol: float = 1e-10,
-    callback: Callable[[dict], None] | None = None,
-    *,
-    scale: float = 1.0,
+    source: ArraySource, theta0: np.ndarray, options: SolverOptions = DEFAULT_SOLVER
 ) -> NewtonResult:
     """Maximum likelihood on many rows: pilot Newton on a subsample, then full-data steps.
 
     Falls back to plain Newton from ``theta0`` when the subsample is not much smaller
     than the data or its fit does not converge (e.g. an outcome or a dummy column
-    absent from it). The history holds the full-data steps only. ``scale`` is the
-    mean weight of a row, as in :func:`mnlogit.core.newton.newton`.
+    absent from it). The history holds the full-data steps only. ``options`` as in
+    :func:`mnlogit.core.newton.newton`.
 
     Examples
     --------
@@ -126,45 +118,38 @@ def fit_many_rows(
     """
     n_sub = subsample_size(source.n_rows, theta0.size)
     if 4 * n_sub > source.n_rows:
-        return newton(source.derivatives, theta0, maxiter, gtol, ftol, callback, scale=scale)
+        return newton(source.derivatives, theta0, options)
     # Small dense solves too: a multi-threaded BLAS spins on a busy machine.
     with single_threaded_blas():
         pilot_source = source.subsample(n_sub)
-        pilot = _pilot(pilot_source, theta0, ftol, scale)
+        pilot = _pilot(pilot_source, theta0, options)
         if pilot is None:
-            return newton(source.derivatives, theta0, maxiter, gtol, ftol, callback, scale=scale)
+            return newton(source.derivatives, theta0, options)
         ratio = source.total_weight() / pilot_source.total_weight()
         return newton_reusing_hessian(
-            source.derivatives,
-            pilot.theta,
-            pilot.hessian * ratio,
-            maxiter,
-            gtol,
-            ftol,
-            callback,
-            scale=scale,
+            source.derivatives, pilot.theta, pilot.hessian * ratio, options
         )
 
 
-def _pilot(
-    source: ArraySource, theta0: np.ndarray, ftol: float, scale: float
-) -> NewtonResult | None:
+def _pilot(source: ArraySource, theta0: np.ndarray, options: SolverOptions) -> NewtonResult | None:
     """The subsample's estimate and Hessian, None if its fit fails. Newton's first,
     far-off iterations run on a smaller subsample still (10 rows per parameter): the
     pilot itself then needs gradient passes and one Hessian."""
     if source.total_weight() <= 0:
         return None
+    # Well inside the sampling error is enough; the pilot reports no progress.
+    pilot_options = replace(options, maxiter=50, gtol=_PILOT_GTOL, callback=None)
     with np.errstate(all="ignore"):
         n_small = max(2_000, 10 * theta0.size)
         pilot = None
         if 4 * n_small <= source.n_rows:
             small = source.subsample(n_small, seed=1)
-            first = newton(small.derivatives, theta0, 50, _PILOT_GTOL, ftol, scale=scale)
+            first = newton(small.derivatives, theta0, pilot_options)
             if first.converged and small.total_weight() > 0:
                 start = first.hessian * (source.total_weight() / small.total_weight())
                 pilot = newton_reusing_hessian(
-                    source.derivatives, first.theta, start, 50, _PILOT_GTOL, ftol, scale=scale
+                    source.derivatives, first.theta, start, pilot_options
                 )
         if pilot is None or not pilot.converged:
-            pilot = newton(source.derivatives, theta0, 50, _PILOT_GTOL, ftol, scale=scale)
+            pilot = newton(source.derivatives, theta0, pilot_options)
     return pilot if pilot.converged else None

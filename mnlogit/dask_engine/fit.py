@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from ..core.estimate import FitOptions, checked_start, intercept_start, warn_about
-from ..core.newton import newton
+from ..core.newton import SolverOptions, newton
 from ..core.params import vec
 from ..core.rank import find_aliased
 from ..core.separation import Separation
@@ -207,7 +207,9 @@ def fit_dask(
     report = IterationReporter(
         bool(verbose if verbose is not None else progress), "dask", "mnlogit[dask]", callback
     )
-    result = newton(source.derivatives, theta0, maxiter, gtol, ftol, report)
+    # Tests per unit of weight (as in memory): rescaled weights converge the same way.
+    scale = float(frame.nobs) / max(stats.n_positive, 1) if weights is not None else 1.0
+    result = newton(source.derivatives, theta0, SolverOptions(maxiter, gtol, ftol, report, scale))
     warn_about(result, Separation(False, checked=False), frame)
     cov_kwds = robust_cov_kwds(
         frame, result.theta, cov_type, groups, correction, "none", split_every
