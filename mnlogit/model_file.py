@@ -230,7 +230,10 @@ def read(path: str | PathLike) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
             meta = json.loads(archive.read("model.json"))
             with np.load(io.BytesIO(archive.read("arrays.npz")), allow_pickle=False) as npz:
                 arrays = {name: npz[name] for name in npz.files}
-    except (zipfile.BadZipFile, KeyError, EOFError, zlib.error) as err:
+    except FileNotFoundError:
+        raise
+    except (zipfile.BadZipFile, KeyError, EOFError, zlib.error, OSError) as err:
+        # OSError: an archive whose directory points outside the file (a bad seek).
         raise DataError(f"{path} is not a saved mnlogit model ({err})") from None
     except ValueError as err:  # bad JSON or text, or an object array refused unpickled
         raise DataError(f"{path} is not a valid saved mnlogit model: {err}") from None

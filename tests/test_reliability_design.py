@@ -188,3 +188,12 @@ def test_no_warnings_from_numpy_or_pandas_on_the_dask_paths():
         res = mnlogit.fit("y ~ center(x) + z", ddf, progress=False, cov_type="HC1")
     assert res.converged
     assert FormulaError  # the package's error types are what the cases above expect
+
+
+def test_plus_and_minus_infinity_in_one_column_are_named_without_numpy_warnings():
+    df = _data(200)
+    df.loc[[1, 2], "x"] = [np.inf, -np.inf]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(DataError, match="infinite values: 'x' \\(2 values\\)"):
+            mnlogit.fit("y ~ x", df)

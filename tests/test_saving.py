@@ -162,3 +162,17 @@ def test_a_sign_flipped_hessian_is_refused(iris, tmp_path):
         archive.writestr("arrays.npz", buffer.getvalue())
     with pytest.raises(DataError, match="stored Hessian is not negative definite"):
         mnlogit.load(path)
+
+
+def test_an_archive_pointing_outside_itself_is_named(iris, tmp_path):
+    # Before: a bare OSError (Errno 22) from zipfile's seek.
+    path = tmp_path / "m.mnlogit"
+    mnlogit.fit("Species ~ Sepal_Length", iris).save(path)
+    raw = bytearray(path.read_bytes())
+    end = raw.rfind(b"PK\x05\x06")
+    raw[end + 16 : end + 20] = (0xFFFFFF00).to_bytes(4, "little")
+    path.write_bytes(bytes(raw))
+    with pytest.raises(DataError, match="is not a saved mnlogit model"):
+        mnlogit.load(path)
+    with pytest.raises(FileNotFoundError):
+        mnlogit.load(tmp_path / "absent.mnlogit")

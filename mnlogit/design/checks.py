@@ -80,8 +80,11 @@ def check_finite(X: np.ndarray, names: Sequence[str]) -> None:
 the data or from overflow in a formula expression); missing values are dropped, infinite ones \
 are not
     """
-    # Any infinite or NaN value makes the total non-finite: one pass, no temporary.
-    if np.isfinite(X.sum()):
+    # Any infinite or NaN value makes the total non-finite: one pass, no temporary
+    # (+inf and -inf together make it NaN, which numpy would warn about).
+    with np.errstate(invalid="ignore", over="ignore"):
+        total = X.sum()
+    if np.isfinite(total):
         return
     bad = ~np.isfinite(X)
     if bad.any():
