@@ -64,11 +64,20 @@ def generate(n: int, out: Path, file_rows: int, group_rows: int) -> None:
     for i, first in enumerate(range(0, n, file_rows)):
         rows = min(file_rows, n - first)
         table = pa.Table.from_pandas(draw(rows, seed=i), preserve_index=False)
-        pq.write_table(table, out / f"part-{i:05d}.parquet", row_group_size=group_rows,
-                       compression="none")
+        pq.write_table(
+            table, out / f"part-{i:05d}.parquet", row_group_size=group_rows, compression="none"
+        )
     size = sum(f.stat().st_size for f in out.glob("*.parquet"))
-    print(json.dumps({"generated_rows": n, "files": i + 1, "bytes": size,
-                      "seconds": round(time.perf_counter() - start, 1)}))
+    print(
+        json.dumps(
+            {
+                "generated_rows": n,
+                "files": i + 1,
+                "bytes": size,
+                "seconds": round(time.perf_counter() - start, 1),
+            }
+        )
+    )
 
 
 def _peak_mb() -> float:
@@ -118,8 +127,13 @@ def fit(path: Path, persist: str, workers: int, cluster: bool) -> dict:
     if cluster:
         from distributed import Client, LocalCluster
 
-        local = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                             dashboard_address=None, memory_limit="6GiB")
+        local = LocalCluster(
+            n_workers=workers,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            memory_limit="6GiB",
+        )
         context = Client(local)
     else:
         dask.config.set(scheduler="threads", num_workers=workers)
@@ -134,13 +148,19 @@ def fit(path: Path, persist: str, workers: int, cluster: bool) -> dict:
     newton = float(history["seconds"].iloc[-1])
     error = np.abs(res.params.to_numpy() - true_coefficients()).max()
     return {
-        "engine": "dask", "nobs": res.nobs, "iterations": res.iterations,
-        "converged": res.converged, "total_seconds": round(total, 1),
+        "engine": "dask",
+        "nobs": res.nobs,
+        "iterations": res.iterations,
+        "converged": res.converged,
+        "total_seconds": round(total, 1),
         "newton_seconds": round(newton, 1),
         "seconds_per_iteration": round(newton / res.iterations, 2),
         "setup_seconds": round(total - newton, 1),
-        "peak_rss_mb": round(_peak_mb()), "peak_tree_rss_mb": round(memory.stop()),
-        "max_abs_error_vs_truth": float(error), "llf": res.llf, "persist": persist,
+        "peak_rss_mb": round(_peak_mb()),
+        "peak_tree_rss_mb": round(memory.stop()),
+        "max_abs_error_vs_truth": float(error),
+        "llf": res.llf,
+        "persist": persist,
         "scheduler": "distributed" if cluster else "threads",
     }
 
@@ -153,7 +173,9 @@ def inmemory(n: int) -> dict:
     res = mnlogit.fit(FORMULA, frame)
     total = time.perf_counter() - start
     return {
-        "engine": "memory", "nobs": res.nobs, "iterations": res.iterations,
+        "engine": "memory",
+        "nobs": res.nobs,
+        "iterations": res.iterations,
         "total_seconds": round(total, 2),
         "seconds_per_iteration": round(float(res.history["seconds"].iloc[-1]) / res.iterations, 3),
         "peak_rss_mb": round(_peak_mb()),
@@ -185,15 +207,19 @@ def profile(path: Path) -> dict:
         design.append(t3 - t2)
         kernel.append(time.perf_counter() - t3)
         del block
-    return {"rows": len(part), "read_seconds": round(t1 - t0, 3),
-            "design_seconds": round(float(np.median(design)), 3),
-            "kernel_seconds": round(float(np.median(kernel)), 3)}
+    return {
+        "rows": len(part),
+        "read_seconds": round(t1 - t0, 3),
+        "design_seconds": round(float(np.median(design)), 3),
+        "kernel_seconds": round(float(np.median(kernel)), 3),
+    }
 
 
 def _child(args: list[str]) -> dict:
     """Run one measurement in a fresh interpreter; its last stdout line is JSON."""
-    out = subprocess.run([sys.executable, __file__, *args], check=True, capture_output=True,
-                         text=True)
+    out = subprocess.run(
+        [sys.executable, __file__, *args], check=True, capture_output=True, text=True
+    )
     sys.stderr.write(out.stderr)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -202,14 +228,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("command", choices=["generate", "fit", "inmemory", "profile", "all"])
     parser.add_argument("--n", type=int, default=10_000_000)
-    parser.add_argument("--out", "--path", dest="path", type=Path,
-                        default=Path("/work/bench_data/mnlogit_dask"))
+    parser.add_argument(
+        "--out", "--path", dest="path", type=Path, default=Path("/work/bench_data/mnlogit_dask")
+    )
     parser.add_argument("--file-rows", type=int, default=1_000_000)
     parser.add_argument("--group-rows", type=int, default=250_000)
     parser.add_argument("--persist", choices=["auto", "yes", "no"], default="no")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
-    parser.add_argument("--cluster", action="store_true",
-                        help="dask.distributed LocalCluster of --workers processes")
+    parser.add_argument(
+        "--cluster",
+        action="store_true",
+        help="dask.distributed LocalCluster of --workers processes",
+    )
     args = parser.parse_args()
     if args.command == "generate":
         generate(args.n, args.path, args.file_rows, args.group_rows)
@@ -223,13 +253,32 @@ def main() -> None:
         if not any(args.path.glob("*.parquet")):
             generate(args.n, args.path, args.file_rows, args.group_rows)
         memory = _child(["inmemory", "--n", "1000000"])
-        dask_fit = _child(["fit", "--path", str(args.path), "--persist", args.persist,
-                           "--workers", str(args.workers)])
+        dask_fit = _child(
+            [
+                "fit",
+                "--path",
+                str(args.path),
+                "--persist",
+                args.persist,
+                "--workers",
+                str(args.workers),
+            ]
+        )
         parts = _child(["profile", "--path", str(args.path)])
         ratio = (dask_fit["total_seconds"] / dask_fit["nobs"]) / (
-            memory["total_seconds"] / memory["nobs"])
-        print(json.dumps({"memory_1e6": memory, "dask": dask_fit, "one_partition": parts,
-                          "time_per_row_ratio": round(ratio, 2)}, indent=2))
+            memory["total_seconds"] / memory["nobs"]
+        )
+        print(
+            json.dumps(
+                {
+                    "memory_1e6": memory,
+                    "dask": dask_fit,
+                    "one_partition": parts,
+                    "time_per_row_ratio": round(ratio, 2),
+                },
+                indent=2,
+            )
+        )
 
 
 if __name__ == "__main__":

@@ -45,7 +45,12 @@ def test_agrees_with_statsmodels_newton_on_anes96(anes96):
     np.testing.assert_allclose(res.params.to_numpy(), ref.params, rtol=1e-10)
     assert res.converged and res.history["decrement"].iloc[-2] > res.history["decrement"].iloc[-1]
     assert res.history.columns.tolist() == [
-        "iteration", "llf", "decrement", "step_size", "max_abs_gradient", "seconds"
+        "iteration",
+        "llf",
+        "decrement",
+        "step_size",
+        "max_abs_gradient",
+        "seconds",
     ]
 
 

@@ -34,9 +34,13 @@ def test_effect_plot_lines_are_the_predictions(fitted, anes96):
     assert ax.get_xlabel() == "income" and ax.get_ylabel() == "Predicted probability"
     x = np.linspace(anes96["income"].min(), anes96["income"].max(), 11)
     mode = anes96["education"].mode().iloc[0]
-    new = pd.DataFrame({"age": 40, "income": x,
-                        "education": pd.Categorical([mode] * 11,
-                                                    categories=anes96["education"].cat.categories)})
+    new = pd.DataFrame(
+        {
+            "age": 40,
+            "income": x,
+            "education": pd.Categorical([mode] * 11, categories=anes96["education"].cat.categories),
+        }
+    )
     expected = fitted.predict(new)
     for line in lines:
         np.testing.assert_allclose(line.get_xdata(), x)
@@ -61,26 +65,50 @@ def test_effect_plot_of_an_array_fit(anes96):
 def test_forest_plot_shows_every_ratio(fitted):
     ax = plots.plot_odds_ratios(fitted, terms=["age", "income"], alpha=0.1)
     labels = [t.get_text() for t in ax.get_yticklabels()]
-    assert labels == ["Independent: age", "Independent: income",
-                      "Republican: age", "Republican: income"]
+    assert labels == [
+        "Independent: age",
+        "Independent: income",
+        "Republican: age",
+        "Republican: income",
+    ]
     assert ax.get_xscale() == "log"
     points = ax.get_lines()[0]
     ratios = fitted.odds_ratios(0.1)
-    expected = [ratios.loc[(o, t), "odds_ratio"] for o, t in
-                [("Independent", "age"), ("Independent", "income"),
-                 ("Republican", "age"), ("Republican", "income")]]
+    expected = [
+        ratios.loc[(o, t), "odds_ratio"]
+        for o, t in [
+            ("Independent", "age"),
+            ("Independent", "income"),
+            ("Republican", "age"),
+            ("Republican", "income"),
+        ]
+    ]
     np.testing.assert_allclose(points.get_xdata(), expected)
     segments = ax.collections[0].get_segments()
-    np.testing.assert_allclose([s[0][0] for s in segments],
-                               [ratios.loc[(o, t), "lower"] for o, t in
-                                [("Independent", "age"), ("Independent", "income"),
-                                 ("Republican", "age"), ("Republican", "income")]])
+    np.testing.assert_allclose(
+        [s[0][0] for s in segments],
+        [
+            ratios.loc[(o, t), "lower"]
+            for o, t in [
+                ("Independent", "age"),
+                ("Independent", "income"),
+                ("Republican", "age"),
+                ("Republican", "income"),
+            ]
+        ],
+    )
 
 
 def test_learning_curves():
-    history = pd.DataFrame({"epoch": [1, 2, 3], "train_loss": [0.9, 0.5, 0.4],
-                            "train_accuracy": [0.7, 0.8, 0.85],
-                            "validation_accuracy": [0.68, 0.79, 0.8], "seconds": [1, 1, 1]})
+    history = pd.DataFrame(
+        {
+            "epoch": [1, 2, 3],
+            "train_loss": [0.9, 0.5, 0.4],
+            "train_accuracy": [0.7, 0.8, 0.85],
+            "validation_accuracy": [0.68, 0.79, 0.8],
+            "seconds": [1, 1, 1],
+        }
+    )
     fig = plots.plot_learning_curves(history)
     loss_ax, acc_ax = fig.axes
     assert loss_ax.get_lines()[0].get_ydata().tolist() == [0.9, 0.5, 0.4]

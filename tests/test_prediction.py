@@ -45,10 +45,17 @@ def test_summary_frame_and_predict_se(fitted, hsbdemo):
     new = hsbdemo.iloc[:3]
     table = fitted.predict(new, se=True, alpha=0.1)
     assert table.columns.tolist() == [
-        "row", "outcome", "predicted", "std_error", "conf_low", "conf_high"]
+        "row",
+        "outcome",
+        "predicted",
+        "std_error",
+        "conf_low",
+        "conf_high",
+    ]
     assert table["row"].tolist() == [0, 0, 0, 1, 1, 1, 2, 2, 2]
-    np.testing.assert_allclose(table["conf_high"] - table["predicted"],
-                               1.6448536 * table["std_error"], rtol=1e-6)
+    np.testing.assert_allclose(
+        table["conf_high"] - table["predicted"], 1.6448536 * table["std_error"], rtol=1e-6
+    )
     wide = fitted.predict(new)
     np.testing.assert_allclose(table["predicted"], wide.to_numpy().ravel())
 

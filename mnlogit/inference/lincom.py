@@ -208,7 +208,11 @@ def lincom(results: Any, expression: str, alpha: float = 0.05) -> Combination:
     theta = np.asarray(results.theta)
     cov = delta_covariance(weights, results.vcov)
     return Combination(
-        (expression,), np.array([weights @ theta + constant]), cov, expression, alpha,
+        (expression,),
+        np.array([weights @ theta + constant]),
+        cov,
+        expression,
+        alpha,
         getattr(results, "design_df", None),
     )
 

@@ -194,7 +194,10 @@ def marginal_effects(
     estimate = np.stack([e.effect[order] for _, _, e in entries], axis=1)  # (J, entries)
     jacobian = np.stack([e.jacobian[order] for _, _, e in entries], axis=1)
     table = delta_table(
-        estimate.ravel(), jacobian.reshape(estimate.size, -1), results.vcov, alpha,
+        estimate.ravel(),
+        jacobian.reshape(estimate.size, -1),
+        results.vcov,
+        alpha,
         getattr(results, "design_df", None),
     )
     table = table.rename(columns={"estimate": "effect", "statistic": "z"})

@@ -35,9 +35,7 @@ def render_html(summary: Summary) -> str:
             cells.append(f'<th class="term">{escape(label)}:</th><td>{escape(value)}</td>')
         header_rows.append("<tr>" + "".join(cells) + "</tr>")
     columns = summary.blocks[0].columns
-    coef_rows = [
-        "<tr><th></th>" + "".join(f"<th>{escape(c)}</th>" for c in columns) + "</tr>"
-    ]
+    coef_rows = ["<tr><th></th>" + "".join(f"<th>{escape(c)}</th>" for c in columns) + "</tr>"]
     for block in summary.blocks:
         span = len(columns) + 1
         coef_rows.append(

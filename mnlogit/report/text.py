@@ -25,8 +25,11 @@ def render_text(summary: Summary) -> str:
         + [12]
     )
     cell_widths = [
-        max([len(c) for block in summary.blocks for c in block.columns[i:i + 1]]
-            + [len(row[i + 1]) for block in summary.blocks for row in block.rows] + [6])
+        max(
+            [len(c) for block in summary.blocks for c in block.columns[i : i + 1]]
+            + [len(row[i + 1]) for block in summary.blocks for row in block.rows]
+            + [6]
+        )
         for i in range(len(summary.blocks[0].columns))
     ]
     width = term_width + sum(w + 2 for w in cell_widths)

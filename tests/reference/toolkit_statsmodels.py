@@ -40,8 +40,9 @@ def hsbdemo_case() -> dict:
     model = sm.MNLogit(y, X)
     res = model.fit(method="newton", disp=0, tol=1e-12, maxiter=100)
     hc0 = model.fit(method="newton", disp=0, cov_type="HC0")
-    clu = model.fit(method="newton", disp=0, cov_type="cluster",
-                    cov_kwds={"groups": df["cid"].to_numpy()})
+    clu = model.fit(
+        method="newton", disp=0, cov_type="cluster", cov_kwds={"groups": df["cid"].to_numpy()}
+    )
     hc1 = sandwich_covariance.cov_white_simple(res, use_correction=True)
     k = X.shape[1]
     # C(ses) (columns 1, 2) zero in both equations.
@@ -55,8 +56,11 @@ def hsbdemo_case() -> dict:
     for name, R in (("ses_zero", R_ses), ("write_equal", R_eq)):
         for label, fitted in (("nonrobust", res), ("cluster", clu)):
             test = fitted.wald_test(R, scalar=True)
-            walds[f"{name}_{label}"] = {"R": R.tolist(), "statistic": float(test.statistic),
-                                        "df": int(test.df_num)}
+            walds[f"{name}_{label}"] = {
+                "R": R.tolist(),
+                "statistic": float(test.statistic),
+                "df": int(test.df_num),
+            }
     return {
         "formula": "prog ~ C(ses) + write",
         "reference": "academic",
@@ -76,23 +80,33 @@ def anes_case() -> dict:
     data = sm.datasets.anes96.load_pandas()
     exog = sm.add_constant(data.exog[["logpopul", "selfLR", "age", "educ", "income"]])
     res = sm.MNLogit(data.endog, exog).fit(method="newton", disp=0, tol=1e-12)
-    out = {"formula": "PID ~ logpopul + selfLR + age + educ + income",
-           "variables": ["logpopul", "selfLR", "age", "educ", "income"]}
+    out = {
+        "formula": "PID ~ logpopul + selfLR + age + educ + income",
+        "variables": ["logpopul", "selfLR", "age", "educ", "income"],
+    }
     for at in ("overall", "mean"):
         me = res.get_margeff(at=at)
         # (variables, outcomes 0..6)
-        out[f"statsmodels_{at}"] = {"effect": np.asarray(me.margeff).tolist(),
-                                    "se": np.asarray(me.margeff_se).tolist()}
+        out[f"statsmodels_{at}"] = {
+            "effect": np.asarray(me.margeff).tolist(),
+            "se": np.asarray(me.margeff_se).tolist(),
+        }
     stata = Anes.mnlogit_basezero
     out["stata"] = {
-        "overall": {"effect": stata.margeff_dydx_overall.tolist(),
-                    "se": stata.margeff_dydx_overall_se.tolist()},
-        "mean": {"effect": stata.margeff_dydx_mean.tolist(),
-                 "se": stata.margeff_dydx_mean_se.tolist()},
+        "overall": {
+            "effect": stata.margeff_dydx_overall.tolist(),
+            "se": stata.margeff_dydx_overall_se.tolist(),
+        },
+        "mean": {
+            "effect": stata.margeff_dydx_mean.tolist(),
+            "se": stata.margeff_dydx_mean_se.tolist(),
+        },
         # with i.vote added: rows logpopul..income, then the vote 0 -> 1 discrete change
-        "dummy_overall": {"formula": "PID ~ logpopul + selfLR + age + educ + income + C(vote)",
-                          "effect": stata.margeff_dydx_dummy_overall.tolist(),
-                          "se": stata.margeff_dydx_dummy_overall_se.tolist()},
+        "dummy_overall": {
+            "formula": "PID ~ logpopul + selfLR + age + educ + income + C(vote)",
+            "effect": stata.margeff_dydx_dummy_overall.tolist(),
+            "se": stata.margeff_dydx_dummy_overall_se.tolist(),
+        },
     }
     return out
 
