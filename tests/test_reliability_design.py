@@ -197,3 +197,27 @@ def test_plus_and_minus_infinity_in_one_column_are_named_without_numpy_warnings(
         warnings.simplefilter("error")
         with pytest.raises(DataError, match="infinite values: 'x' \\(2 values\\)"):
             mnlogit.fit("y ~ x", df)
+
+
+@pytest.mark.parametrize(
+    ("variables", "outcome"),
+    [
+        # Before: numpy's "need at least one array to stack".
+        ([], "variables= is empty"),
+        # Before: "'i', 'n', 'c', 'o', 'm', 'e' not among the model's variables".
+        ("income", None),
+        (["nope"], "'nope' not among the model's variables"),
+    ],
+)
+def test_marginal_effects_variables_argument(variables, outcome):
+    res = mnlogit.fit("party3 ~ age + income", mnlogit.datasets.load_anes96())
+    if outcome is None:
+        me = res.marginal_effects(variables=variables)
+        assert set(me["term"]) == {"income"}
+        pd.testing.assert_frame_equal(
+            me.reset_index(drop=True),
+            res.marginal_effects(variables=["income"]).reset_index(drop=True),
+        )
+    else:
+        with pytest.raises(MNLogitError, match=outcome):
+            res.marginal_effects(variables=variables)

@@ -133,7 +133,7 @@ class Effect(NamedTuple):
 def marginal_effects(
     results: Any,
     at: At | Mapping[str, Any] = "overall",
-    variables: Sequence[str] | None = None,
+    variables: Sequence[str] | str | None = None,
     data: pd.DataFrame | None = None,
     alpha: float = 0.05,
     by: str | Sequence[str] | None = None,
@@ -214,10 +214,17 @@ def marginal_effects(
     return pd.concat([keys, table[COLUMNS]], axis=1)
 
 
-def _chosen(model_vars: list[Variable], variables: Sequence[str] | None) -> list[Variable]:
+def _chosen(model_vars: list[Variable], variables: Sequence[str] | str | None) -> list[Variable]:
     if variables is None:
         return model_vars
+    if isinstance(variables, str):  # one variable's name, not a sequence of letters
+        variables = [variables]
     known = {v.name: v for v in model_vars}
+    if not len(variables):
+        raise MNLogitError(
+            f"variables= is empty; name at least one of the model's variables "
+            f"({', '.join(map(repr, known))}), or leave it out for all of them"
+        )
     unknown = [v for v in variables if v not in known]
     if unknown:
         raise MNLogitError(
