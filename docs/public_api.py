@@ -23,7 +23,11 @@ RETURNED_TYPES = [
     "mnlogit.report.compare.ComparisonTable",
     "mnlogit.inference.prediction.PredictionResults",
     "mnlogit.inference.wald.TestResult",
+    "mnlogit.inference.wald.FTestResult",
     "mnlogit.inference.lincom.Combination",
+    "mnlogit.inference.specification.IIATestResult",
+    "mnlogit.inference.goodness_of_fit.GoodnessOfFitResult",
+    "mnlogit.inference.goodness_of_fit.ClassificationTable",
 ]
 
 
