@@ -16,7 +16,6 @@ import pandas as pd
 from . import __version__, datasets
 from .api import fit
 from .exceptions import MNLogitError
-from .log import IterationReporter
 from .results import MNLogitResults
 
 SHIPPED = {
@@ -91,7 +90,7 @@ def _run_fit(args: argparse.Namespace) -> int:
         weights=args.weights,
         cov_type=cov_type,
         groups=args.cluster,
-        callback=IterationReporter(args.verbose, label="mnlogit fit"),
+        verbose=args.verbose,
     )
     print(render(res, args.output, alpha=args.alpha, odds_ratios=args.odds_ratios), end="")
     return 0

@@ -182,16 +182,19 @@ def test_latex_output_is_the_summary_as_latex(capsys):
     assert capsys.readouterr().out == res.summary(odds_ratios=True).as_latex().rstrip("\n") + "\n"
 
 
-def test_verbose_prints_one_line_per_newton_iteration(capsys):
-    assert (
-        main(["fit", "Species ~ Sepal_Length", "--data", "iris", "--verbose", "--output", "json"])
-        == 0
-    )
+def test_verbose_prints_one_line_per_newton_iteration(capsys, caplog):
+    with caplog.at_level("INFO", logger="mnlogit"):
+        code = main(
+            ["fit", "Species ~ Sepal_Length", "--data", "iris", "--verbose", "--output", "json"]
+        )
+    assert code == 0
     captured = capsys.readouterr()
     lines = captured.err.splitlines()
     document = json.loads(captured.out)
     assert len(lines) == document["fit"]["iterations"]
-    assert lines[-1].startswith(f"mnlogit fit iteration {document['fit']['iterations']}: llf=")
+    # One log record per iteration too (not one from the CLI and one from the fit).
+    assert len([r for r in caplog.records if r.name == "mnlogit.newton"]) == len(lines)
+    assert lines[-1].startswith(f"mnlogit iteration {document['fit']['iterations']}: llf=")
     assert float(lines[-1].split("llf=")[1].split()[0]) == pytest.approx(document["fit"]["llf"])
 
 

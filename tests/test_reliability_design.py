@@ -221,3 +221,54 @@ def test_marginal_effects_variables_argument(variables, outcome):
     else:
         with pytest.raises(MNLogitError, match=outcome):
             res.marginal_effects(variables=variables)
+
+
+def test_a_model_too_large_for_memory_is_named_not_a_memory_error():
+    # Before: numpy's MemoryError (a 12,000-level factor under a memory limit).
+    import subprocess
+
+    code = (
+        "import resource, numpy as np, pandas as pd, mnlogit\n"
+        "resource.setrlimit(resource.RLIMIT_AS, (2 * 2**30, resource.RLIM_INFINITY))\n"
+        "rng = np.random.default_rng(0); n = 60_000\n"
+        "df = pd.DataFrame({'y': rng.choice(['a', 'b', 'c'], n),\n"
+        "                   'g': rng.integers(0, 12_000, n).astype(str)})\n"
+        "try:\n"
+        "    mnlogit.fit('y ~ C(g)', df)\n"
+        "except mnlogit.DataError as err:\n"
+        "    print('DataError:', err)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert "DataError:" in out.stdout, out.stderr[-2000:]
+    assert "'C(g)' has 11,919 levels" in out.stdout or "coefficients" in out.stdout
+
+
+def test_per_row_specification_tests_refuse_a_dask_fit():
+    # Before: a bare IndexError ("Boolean array with size 3...") from iia_test.
+    ddf = dd.from_pandas(_data(), npartitions=3)
+    res = mnlogit.fit("y ~ x + z", ddf, progress=False)
+    for call in (res.iia_test, res.gof_test, res.classification_table):
+        with pytest.raises(MNLogitError, match="needs the fit's rows in memory"):
+            call()
+
+
+def test_deepcopy_keeps_the_formula_environment_pickling_drops_it():
+    import copy
+    import pickle
+
+    def shift(x):
+        return x + 1.0
+
+    df = _data(300)
+    res = mnlogit.fit("y ~ shift(x)", df)
+    pd.testing.assert_frame_equal(copy.deepcopy(res).predict(df.head()), res.predict(df.head()))
+    with pytest.raises(FormulaError, match="shift"):
+        pickle.loads(pickle.dumps(res)).predict(df.head())
+
+
+def test_dask_refusals_say_what_learns_from_all_rows():
+    ddf = dd.from_pandas(_data(), npartitions=2)
+    with pytest.raises(FormulaError, match="spline knots are quantiles"):
+        mnlogit.fit("y ~ bs(x, df=4)", ddf, progress=False)
+    with pytest.raises(FormulaError, match="a stateful transform inside an expression"):
+        mnlogit.fit("y ~ center(np.log(x + 1))", ddf, progress=False)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
@@ -307,6 +308,7 @@ def check_design(frame: ModelFrame, source: ArraySource, drop_aliased: bool = Fa
             f"the design has {frame.n_terms} columns but only {n_used} rows with positive "
             "weight: more parameters per outcome than observations"
         )
+    _check_dense_size(frame)
     if clearly_full_rank(source):
         return Aliasing((), {})
     blocks = (X if w is None else X * np.sqrt(w)[:, None] for X, _, w in source.blocks())
@@ -319,6 +321,52 @@ def check_design(frame: ModelFrame, source: ArraySource, drop_aliased: bool = Fa
             "Remove the aliased column(s), reformulate the model, or pass drop_aliased=True"
         )
     return aliasing
+
+
+# Dense (p x p) arrays a fit holds at once: the Hessian, its factor, an updated
+# approximation and the covariance.
+DENSE_COPIES = 4
+
+
+def _check_dense_size(frame: ModelFrame) -> None:
+    """Refuse a model whose Hessian cannot be held, naming the counts (before: numpy's
+    MemoryError deep in the solver)."""
+    n_params = frame.n_terms * (frame.outcome.n_levels - 1)
+    needed = DENSE_COPIES * 8.0 * n_params * n_params
+    available = memory_limit()
+    if available is not None and needed > available:
+        raise DataError(
+            f"the model has {n_params:,} coefficients ({frame.n_terms:,} design columns x "
+            f"{frame.outcome.n_levels - 1} equations); its Hessian and covariance need "
+            f"{needed / 1e9:.1f} GB, more than the {available / 1e9:.1f} GB available: merge "
+            "rare levels of large factors or drop terms"
+        )
+
+
+def memory_limit() -> float | None:
+    """Bytes this process may still allocate: free physical memory, or the address-space
+    limit if lower (None where neither can be read).
+
+    Examples
+    --------
+    >>> limit = memory_limit()
+    >>> limit is None or limit > 0
+    True
+    """
+    bounds = []
+    try:
+        bounds.append(float(os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")))
+    except (ValueError, OSError, AttributeError):
+        pass
+    try:
+        import resource
+
+        soft, _ = resource.getrlimit(resource.RLIMIT_AS)
+        if soft != resource.RLIM_INFINITY:
+            bounds.append(float(soft))
+    except (ImportError, ValueError, OSError):
+        pass
+    return min(bounds) if bounds else None
 
 
 def _check_weight_range(frame: ModelFrame, aliasing: Aliasing) -> None:

@@ -25,6 +25,7 @@ from ..design.evaluate import assemble, factor_values
 from ..design.expressions import referenced_names
 from ..design.formula import read_rows
 from ..design.learn import (
+    NEEDS_ALL_ROWS,
     FactorPlan,
     NeedsAllRows,
     Observation,
@@ -62,7 +63,7 @@ def partition_plan(formula: str, names: tuple[str, ...]) -> tuple[ParsedFormula,
     plans = plan_factors(parsed, names, default_env())
     for plan in plans:
         if plan.needs_all_rows:
-            raise NeedsAllRows(plan.code)
+            raise NeedsAllRows(plan.code, spline=plan.recipe.recipe in NEEDS_ALL_ROWS)
     return parsed, plans
 
 
@@ -242,6 +243,11 @@ class DaskModelFrame:
     def nobs(self) -> float:
         """Number of observations: the sum of the frequency weights, or the row count."""
         return float(self.counts.sum())
+
+    @property
+    def in_memory(self) -> bool:
+        """The rows stay on Dask: per-row methods need them passed in memory."""
+        return False
 
     @property
     def n_rows(self) -> int:

@@ -384,7 +384,7 @@ def assemble(
 ) -> np.ndarray:
     """The (len(kept), k) C-ordered design (or derivative) of the rows ``kept``."""
     n = len(kept)
-    out = np.empty((n, len(spec.column_names)))
+    out = allocate_design(spec, n)
     everything = n == values.n_rows
     # An overflowing product shows up as an infinite value, which the callers name.
     with np.errstate(over="ignore", invalid="ignore"):
@@ -393,6 +393,32 @@ def assemble(
             rows = slice(start, stop) if everything else kept[start:stop]
             fill_rows(spec, values, rows, out[start:stop], derivative)
     return out
+
+
+def allocate_design(spec: DesignSpec, n_rows: int) -> np.ndarray:
+    """An empty (n_rows, k) design, or an error saying why it cannot be held (the size,
+    and the factor with the most levels: the usual cause).
+
+    Examples
+    --------
+    >>> import mnlogit
+    >>> spec = mnlogit.fit("Species ~ Sepal_Length", mnlogit.datasets.load_iris()).model_frame.spec
+    >>> allocate_design(spec, 3).shape
+    (3, 2)
+    """
+    k = len(spec.column_names)
+    try:
+        return np.empty((n_rows, k))
+    except MemoryError:
+        widest = max(spec.factors, key=lambda f: len(f.levels or ()), default=None)
+        culprit = ""
+        if widest is not None and widest.levels:
+            culprit = f"; the factor {widest.code!r} alone has {len(widest.levels):,} levels"
+        raise DataError(
+            f"the design of {n_rows:,} rows x {k:,} columns needs {n_rows * k * 8 / 1e9:.1f} GB, "
+            f"more than this process can allocate{culprit}: merge rare levels, or fit fewer "
+            "rows or terms"
+        ) from None
 
 
 def build_design(spec: DesignSpec, data: Any) -> tuple[np.ndarray, np.ndarray]:

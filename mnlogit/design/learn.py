@@ -318,11 +318,15 @@ def finish_factor(
 class NeedsAllRows(FormulaError):
     """A factor (spline, stateful expression) that learns from all rows at once."""
 
-    def __init__(self, code: str) -> None:
+    def __init__(self, code: str, spline: bool = True) -> None:
+        why = (
+            "spline knots are quantiles of the data"
+            if spline
+            else "a stateful transform inside an expression learns its state from the data"
+        )
         super().__init__(
-            f"the term {code!r} learns from all rows at once (spline knots are quantiles of "
-            "the data), which data held in pieces cannot give exactly: fit it in memory, or "
-            "compute the column beforehand"
+            f"the term {code!r} learns from all rows at once ({why}), which data held in "
+            "pieces cannot give exactly: fit it in memory, or compute the column beforehand"
         )
 
 

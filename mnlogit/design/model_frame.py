@@ -116,6 +116,11 @@ class ModelFrame:
         )
 
     @property
+    def in_memory(self) -> bool:
+        """Whether the rows are held here (a Dask fit's frame says False)."""
+        return True
+
+    @property
     def table_names(self) -> tuple[str, ...]:
         """Names of every design column, estimated or aliased, in design order."""
         return self.all_exog_names or self.exog_names

@@ -27,7 +27,7 @@ import patsy.builtins
 import patsy.categorical
 import patsy.util
 
-from ..exceptions import FormulaError
+from ..exceptions import DataError, FormulaError
 
 BUILTIN_NAMES = frozenset(n for n in dir(patsy.builtins) if not n.startswith("_"))
 _BUILTINS = {name: getattr(patsy.builtins, name) for name in BUILTIN_NAMES}
@@ -395,6 +395,13 @@ def term_codings(
         )
     except patsy.PatsyError as err:
         raise FormulaError(f"cannot build the design: {err.message}") from None
+    except MemoryError:
+        widest = max(kinds.items(), key=lambda item: len(item[1].levels))
+        raise DataError(
+            f"the factor {widest[0]!r} has {len(widest[1].levels):,} levels, whose contrast "
+            "matrix (levels x levels) is more than this process can allocate: merge rare "
+            "levels or fit it as a numeric variable"
+        ) from None
     except Exception as err:  # a user contrast object failing on the levels
         raise FormulaError(f"cannot build the design: {type(err).__name__}: {err}") from None
     codings = []

@@ -16,6 +16,7 @@ one expression of a term (``C(ses)``, ``np.log(write)``).
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from functools import cached_property
@@ -108,6 +109,14 @@ class DesignSpec:
     def __getstate__(self) -> dict[str, Any]:
         state = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "env"}
         return state
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> DesignSpec:
+        # A copy in the same session keeps the environment its expressions were
+        # written in (the user's own functions); only pickling drops it.
+        copied = DesignSpec.__new__(DesignSpec)
+        copied.__setstate__(copy.deepcopy(self.__getstate__(), memo))
+        object.__setattr__(copied, "env", self.env)
+        return copied
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         for name, value in state.items():

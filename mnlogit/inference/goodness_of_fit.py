@@ -162,6 +162,7 @@ def gof_test(results: Any, groups: int = 10) -> GoodnessOfFitResult:
     >>> test.df, test.table.shape
     (16, (10, 6))
     """
+    require_rows(results, "the goodness-of-fit test")
     if getattr(results, "is_survey", False):
         raise MNLogitError(
             "the Fagerland-Hosmer-Bofin test assumes independent observations; a survey "
@@ -253,6 +254,7 @@ def classification_table(results: Any) -> ClassificationTable:
     >>> round(table.accuracy, 4), float(table.table.loc["Total", "Total"])
     (0.7467, 150.0)
     """
+    require_rows(results, "a classification table")
     counts = pred_table(results)
     levels = list(results.outcome_levels)
     table = pd.DataFrame(
@@ -277,4 +279,19 @@ def _warn_small_expected(expected: np.ndarray) -> None:
             f"below 5 (smallest {expected.min():.3g}): the chi-squared approximation may "
             "be poor; use fewer groups",
             MNLogitWarning,
+        )
+
+
+def require_rows(results: Any, what: str) -> None:
+    """Refuse a fit whose rows are not in memory (a Dask fit), naming what needs them.
+
+    Examples
+    --------
+    >>> import mnlogit
+    >>> require_rows(mnlogit.fit("Species ~ Sepal_Length", mnlogit.datasets.load_iris()), "x")
+    """
+    if not getattr(results.model_frame, "in_memory", True):
+        raise MNLogitError(
+            f"{what} needs the fit's rows in memory, and a Dask fit keeps them on Dask; "
+            "fit the model (or a sample of it) in memory to run it"
         )

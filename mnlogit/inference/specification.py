@@ -46,6 +46,7 @@ from ..design import frame_from_arrays
 from ..exceptions import DataError, LevelError, MNLogitError
 from .covariance import outer_product_sum
 from .distributions import chi2_pvalue, inverse_information
+from .goodness_of_fit import require_rows
 from .scores import block_rows, score_rows
 
 IIAMethod = Literal["hausman", "suest", "small-hsiao"]
@@ -127,6 +128,7 @@ def iia_test(
     >>> iia_test(res, method="suest").columns.tolist()
     ['chi2', 'df', 'p_value', 'note']
     """
+    require_rows(results, "an IIA test")
     if getattr(results, "is_survey", False):
         raise MNLogitError(
             "IIA tests compare model-based fits of the data as sampled; a survey fit's "
