@@ -17,7 +17,7 @@ from .checks import (
     check_weights,
     resolve_weights,
 )
-from .exog import exog_frame
+from .exog import read_exog
 from .model_frame import ModelFrame
 from .outcome import encode_outcome
 
@@ -47,21 +47,18 @@ def frame_from_arrays(
     ('const', 'x1')
     """
     check_missing_policy(missing)
-    exog_df = exog_frame(exog)
-    n = len(exog_df)
+    exog_read = read_exog(exog)
+    n = len(exog_read.index)
     name = getattr(endog, "name", None) or "y"
     y_raw = endog if isinstance(endog, pd.Series) else pd.Series(_as_1d(endog, "endog"))
     if len(y_raw) != n:
         raise DataError(f"endog has {len(y_raw)} values but exog has {n} rows")
     y_raw = y_raw.set_axis(pd.RangeIndex(n))
     w_raw = resolve_weights(weights, n)
-    if isinstance(exog, np.ndarray) and exog.ndim == 2:
-        # The user's rows themselves when they are float64 in C order (a read-only view:
-        # copying 10^6 x 21 doubles costs more than a Newton step here), else one copy.
-        X = np.asarray(exog, dtype=np.float64, order="C").view()
-        X.flags.writeable = False
-    else:
-        X = exog_df.to_numpy(dtype=np.float64)
+    # The user's rows themselves when they are float64 in C order (a read-only view:
+    # copying 10^6 x 21 doubles costs more than a Newton step here), else one copy.
+    X = np.asarray(exog_read.values, dtype=np.float64, order="C").view()
+    X.flags.writeable = False
     # A finite total rules out NaN anywhere (the usual case: one fast pass); otherwise a
     # row with a finite sum holds none, and only the other rows get the per-cell test.
     if np.isfinite(X.sum()):
@@ -71,7 +68,7 @@ def frame_from_arrays(
     nan_cells = np.isnan(X[suspect])
     ok = y_raw.notna().to_numpy().copy()
     ok[suspect[nan_cells.any(axis=1)]] = False
-    counts = {str(c): int(v) for c, v in zip(exog_df.columns, nan_cells.sum(0), strict=True) if v}
+    counts = {c: int(v) for c, v in zip(exog_read.names, nan_cells.sum(0), strict=True) if v}
     if y_raw.isna().any():
         counts[str(name)] = int(y_raw.isna().sum())
     if w_raw is not None:
@@ -80,11 +77,11 @@ def frame_from_arrays(
             counts["weights"] = int(np.isnan(w_raw).sum())
     n_dropped = int((~ok).sum())
     check_dropped(n_dropped, n, counts, missing)
-    names = tuple(map(str, exog_df.columns))
+    names = exog_read.names
     X = np.ascontiguousarray(X if n_dropped == 0 else X[ok])
     check_finite(X, names)
     check_scale(X, names)
-    outcome = encode_outcome(y_raw[ok], str(name), reference)
+    outcome = encode_outcome(y_raw if n_dropped == 0 else y_raw[ok], str(name), reference)
     w = None
     if w_raw is not None:
         totals = np.bincount(outcome.codes, weights=w_raw[ok], minlength=outcome.n_levels)
@@ -94,8 +91,8 @@ def frame_from_arrays(
         outcome=outcome,
         weights=w,
         exog_names=names,
-        row_index=exog_df.index[ok],
-        row_positions=np.flatnonzero(ok),
+        row_index=exog_read.index if n_dropped == 0 else exog_read.index[ok],
+        row_positions=np.arange(n) if n_dropped == 0 else np.flatnonzero(ok),
         n_dropped=n_dropped,
         dropped_by_column=counts,
     )
