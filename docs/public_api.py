@@ -58,11 +58,21 @@ def public_modules() -> list[str]:
 
 
 def public_objects() -> list[str]:
-    """Dotted names of every public function and class (not modules, not members)."""
+    """Dotted names of every public function and class (not modules, members or constants).
+
+    A constant such as ``mnlogit.log.ROOT_LOGGER`` has no docstring of its own (its
+    ``__doc__`` is its type's), so numpydoc cannot check it; it is described by a ``#:``
+    comment, which the API reference shows.
+    """
     names = [f"mnlogit.{n}" for n in mnlogit.__all__ if not inspect.ismodule(getattr(mnlogit, n))]
     for module in public_modules():
         names += [f"{module}.{n}" for n in module_names(module)]
-    return names + RETURNED_TYPES
+    names += RETURNED_TYPES
+    return [
+        name
+        for name in names
+        if inspect.isroutine(value := resolve(name)) or inspect.isclass(value)
+    ]
 
 
 def resolve(dotted: str) -> Any:
@@ -89,7 +99,10 @@ def public_members(dotted: str) -> list[str]:
         if klass is object or not klass.__module__.startswith("mnlogit"):
             continue
         for name, value in vars(klass).items():
-            documented = inspect.isfunction(value) or isinstance(value, property)
+            # Methods (also class and static ones) and properties; doctest finds the
+            # examples of all of these, but not those of a functools.cached_property.
+            documented = isinstance(value, (property, classmethod, staticmethod))
+            documented = documented or inspect.isfunction(value)
             if not name.startswith("_") and documented:
                 members.append(f"{dotted}.{name}")
     return sorted(set(members))

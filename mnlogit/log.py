@@ -22,6 +22,7 @@ import sys
 from collections.abc import Callable, Mapping
 from typing import Any, TextIO
 
+#: Name of the package's root logger; components log to ``"mnlogit.<component>"``.
 ROOT_LOGGER = "mnlogit"
 
 
