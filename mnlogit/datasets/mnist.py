@@ -212,9 +212,28 @@ def load_mnist(path: str | Path | None = None, download: bool = False) -> tuple[
 
     Parameters
     ----------
-    path : folder holding the four IDX .gz files (or a ``mnist/`` subfolder). By
-        default ``$MNLOGIT_DATA``, the shipped copy, then the user cache are searched.
-    download : if no copy is found, download one into the user cache.
+    path : str or Path, optional
+        Folder holding the four IDX .gz files (or a ``mnist/`` subfolder); when given,
+        nothing else is searched. By default ``$MNLOGIT_DATA``, the shipped copy, then
+        the user cache are searched, in that order.
+    download : bool, default False
+        If no copy is found (and no ``path`` is given), download one into the user
+        cache, each file checked against its published SHA-256 sum. Needs network
+        access.
+
+    Returns
+    -------
+    train : tuple of numpy.ndarray
+        ``(X_train, y_train)``: the 60,000 training images, float32 of shape
+        (60000, 784), and their int64 labels of shape (60000,).
+    test : tuple of numpy.ndarray
+        ``(X_test, y_test)``: the 10,000 test images, float32 of shape (10000, 784),
+        and their labels.
+
+    Raises
+    ------
+    DataError
+        If no copy is found (and ``download`` is False) or a file is malformed.
 
     Examples
     --------
@@ -237,6 +256,27 @@ def load_fashion_mnist(path: str | Path | None = None) -> tuple[Split, Split]:
     Same layout as :func:`load_mnist`; class names in ``FASHION_CLASSES``. Not shipped:
     give ``path`` or set ``$MNLOGIT_DATA`` (a folder with a ``fashion-mnist/``
     subfolder), or put the files in the user cache.
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        Folder holding the four IDX .gz files of Fashion-MNIST (or a
+        ``fashion-mnist/`` subfolder); when given, nothing else is searched. By default
+        ``$MNLOGIT_DATA``, then the user cache are searched.
+
+    Returns
+    -------
+    train : tuple of numpy.ndarray
+        ``(X_train, y_train)``: the 60,000 training images, float32 of shape
+        (60000, 784) in [0, 1], and their int64 labels 0..9 (indexes into
+        ``FASHION_CLASSES``).
+    test : tuple of numpy.ndarray
+        ``(X_test, y_test)``: the 10,000 test images and their labels.
+
+    Raises
+    ------
+    DataError
+        If the files are not found or are malformed.
 
     Examples
     --------

@@ -59,6 +59,12 @@ def load_anes96() -> pd.DataFrame:
     (Democrat = PID 0-1, Independent = 2-4 including leaners, Republican = 5-6),
     ``education`` (educ labels, ordered) and ``vote_for`` ("Clinton"/"Dole").
 
+    Returns
+    -------
+    pandas.DataFrame
+        944 rows, one per respondent, and the 15 columns above (a fresh copy on
+        every call).
+
     Examples
     --------
     >>> df = load_anes96()
@@ -84,6 +90,11 @@ def load_iris() -> pd.DataFrame:
     ``Petal_Length``, ``Petal_Width``, ``Species`` (setosa, versicolor, virginica).
     Note: with both sepal measures setosa is linearly separable from the rest.
 
+    Returns
+    -------
+    pandas.DataFrame
+        150 rows, the four measurements as floats and ``Species`` as strings.
+
     Examples
     --------
     >>> load_iris()["Species"].value_counts().tolist()
@@ -99,6 +110,11 @@ def load_alligators() -> pd.DataFrame:
 
     From A. Agresti, *An Introduction to Categorical Data Analysis*, Table 6.1.
 
+    Returns
+    -------
+    pandas.DataFrame
+        59 rows: ``length`` (float, metres) and ``food`` (``"F"``, ``"I"`` or ``"O"``).
+
     Examples
     --------
     >>> load_alligators()["food"].value_counts().to_dict()
@@ -112,6 +128,14 @@ def load_alligator_lakes() -> pd.DataFrame:
 
     From A. Agresti, *Categorical Data Analysis*. One row per cell; use ``count``
     as frequency weights, e.g. ``fit("food ~ lake + size", df, weights="count")``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        80 rows (4 lakes x 2 genders x 2 sizes x 5 foods): ``lake`` (Hancock,
+        Oklawaha, Trafford, George), ``gender``, ``size`` (``"<=2.3"`` or ``">2.3"``
+        metres), ``food`` (fish, invertebrate, reptile, bird, other) and ``count``,
+        the number of alligators in the cell (some are 0).
 
     Examples
     --------
@@ -130,23 +154,47 @@ def make_multinomial(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Draw data from a known multinomial logit with standard-normal predictors.
 
+    The true coefficients (intercepts included) are drawn from a normal distribution
+    with mean 0 and standard deviation ``scale``; each row's outcome is then drawn from
+    the probabilities they give.
+
     Parameters
     ----------
-    n : rows. p : continuous predictors ``x1..xp``. k : outcomes ``y0..y{k-1}``
-        (``y0`` is the reference).
-    seed : seed of the random generator.
-    scale : standard deviation of the true coefficients.
+    n : int, default 1000
+        Number of rows (at least 1).
+    p : int, default 3
+        Number of continuous predictors ``x1..xp`` (0 for an intercept-only model).
+    k : int, default 3
+        Number of outcomes ``y0..y{k-1}`` (at least 2); ``y0`` is the reference.
+    seed : int or None, default 0
+        Seed of the random generator; None draws different data on every call.
+    scale : float, default 0.5
+        Standard deviation of the true coefficients (log odds ratios per unit of a
+        standard-normal predictor).
 
     Returns
     -------
-    data : DataFrame with ``y`` (Categorical) and ``x1..xp``.
-    truth : true coefficients, index ``Intercept, x1..xp``, columns ``y1..y{k-1}``.
+    data : pandas.DataFrame
+        ``y`` (Categorical with levels ``y0..y{k-1}``) and ``x1..xp``, n rows.
+    truth : pandas.DataFrame
+        The true coefficients: index ``Intercept, x1..xp``, columns ``y1..y{k-1}``
+        (the same layout as the ``params`` of a fit with reference ``y0``).
+
+    Raises
+    ------
+    DataError
+        If ``n < 1``, ``p < 0`` or ``k < 2``.
 
     Examples
     --------
     >>> data, truth = make_multinomial(n=500, p=2, k=3, seed=1)
     >>> data.shape, truth.shape
     ((500, 3), (3, 2))
+    >>> truth.round(3)
+                  y1     y2
+    Intercept  0.097  0.419
+    x1        -0.014  0.391
+    x2        -1.288 -0.558
     """
     if n < 1 or p < 0 or k < 2:
         raise DataError(f"need n >= 1, p >= 0 and k >= 2; got n={n}, p={p}, k={k}")
