@@ -40,9 +40,41 @@ def effect_grid(
     at: Mapping[str, Any] | None = None,
     n_points: int = 50,
 ) -> pd.DataFrame:
-    """New data varying ``variable`` over its observed range (or its levels), the
-    other variables held at ``at`` or by default at their mean (numeric) or most
-    frequent value (categorical) in the estimation rows.
+    """New data varying one variable over its observed range, the others held fixed.
+
+    The grid :func:`plot_effects` predicts at: ``variable`` runs over ``n_points``
+    equally spaced values from its minimum to its maximum (a factor: over its
+    levels), and every other variable of the model is held at its value in ``at``
+    or, by default, at its mean (numeric) or most frequent value (categorical).
+
+    Parameters
+    ----------
+    results : MNLogitResults
+        A fitted model.
+    variable : str
+        The variable to vary: a variable of the formula (a data column such as
+        ``"age"``, not a design column such as ``"C(vote)[T.1]"``); for a fit on
+        arrays, a design column name.
+    data : pandas.DataFrame, optional
+        Rows whose range of ``variable`` and whose means or modes of the other
+        variables are used (default: the fit's estimation rows). Fits on arrays
+        always use their design rows.
+    at : dict, optional
+        Variable -> the single value to hold it at, overriding its mean or mode.
+    n_points : int, default 50
+        Number of values of a continuous ``variable``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per value of ``variable``, one column per variable of the model
+        (per design column for a fit on arrays), ready for ``results.predict``.
+
+    Raises
+    ------
+    MNLogitError
+        If ``variable`` or a name in ``at`` is not a variable of the model, or
+        ``at`` gives a variable several values (that is :func:`plot_predictions`).
 
     Examples
     --------
@@ -123,7 +155,36 @@ def plot_effects(
     """Effect plot: predicted probabilities against ``variable`` with confidence bands.
 
     A continuous variable gives one line per outcome with a shaded ``1 - alpha``
-    band; a categorical one gives points with error bars at each level.
+    band; a categorical one gives points with error bars at each level. The other
+    variables are held fixed as in :func:`effect_grid`, and the bands are
+    delta-method intervals of the predicted probabilities
+    (:meth:`~mnlogit.MNLogitResults.get_prediction`).
+
+    Parameters
+    ----------
+    results : MNLogitResults
+        A fitted model.
+    variable : str
+        The variable on the horizontal axis (a variable of the formula, or a design
+        column of a fit on arrays).
+    data : pandas.DataFrame, optional
+        Rows giving the range of ``variable`` and the values the other variables are
+        held at (default: the fit's estimation rows); see :func:`effect_grid`.
+    at : dict, optional
+        Variable -> the single value to hold it at (default: its mean or mode).
+    outcomes : list, optional
+        The outcome levels to draw (default: all).
+    alpha : float, default 0.05
+        1 - confidence level of the bands.
+    n_points : int, default 50
+        Number of values of a continuous ``variable``.
+    ax : matplotlib.axes.Axes, optional
+        The axes to draw on (default: a new figure's).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes drawn on, with a legend of the outcomes.
 
     Examples
     --------
@@ -325,6 +386,35 @@ def plot_odds_ratios(
 ) -> Any:
     """Forest plot of relative-risk ratios exp(coef) with ``1 - alpha`` intervals (log axis).
 
+    One row per non-reference outcome and design column (``"<outcome>: <term>"``),
+    in the order of :meth:`~mnlogit.MNLogitResults.odds_ratios`, with a dashed line
+    at a ratio of 1.
+
+    Parameters
+    ----------
+    results : MNLogitResults
+        A fitted model.
+    alpha : float, default 0.05
+        1 - confidence level of the intervals.
+    terms : list of str, optional
+        Design columns to show, e.g. ``["age", "income"]`` (default: all but the
+        intercept).
+    intercept : bool, default False
+        Also show the intercepts (the baseline odds of each outcome against the
+        reference).
+    ax : matplotlib.axes.Axes, optional
+        The axes to draw on (default: a new figure's).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes drawn on (logarithmic horizontal axis).
+
+    Raises
+    ------
+    MNLogitError
+        If a name in ``terms`` is not a design column of the model.
+
     Examples
     --------
     >>> import matplotlib; matplotlib.use("Agg")
@@ -358,8 +448,24 @@ def plot_odds_ratios(
 def plot_learning_curves(history: pd.DataFrame, fig: Any = None) -> Any:
     """Training loss (left) and train/validation accuracy (right) per epoch.
 
-    ``history`` has columns ``epoch``, ``train_loss`` and ``train_accuracy`` and
-    optionally ``validation_accuracy`` (as returned by the networks' ``fit``).
+    Parameters
+    ----------
+    history : pandas.DataFrame
+        One row per epoch with columns ``epoch``, ``train_loss`` and
+        ``train_accuracy`` and optionally ``validation_accuracy``: the ``history_``
+        of a fitted :class:`mnlogit.nn.MLP` or :class:`mnlogit.nn.SoftmaxRegression`.
+    fig : matplotlib.figure.Figure, optional
+        The figure to draw into (default: a new one).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure with its two panels.
+
+    Raises
+    ------
+    DataError
+        If ``history`` lacks one of the required columns.
 
     Examples
     --------
