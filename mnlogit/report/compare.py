@@ -69,14 +69,74 @@ DEFAULT_STATISTICS = ("nobs", "llf", "prsquared", "aic", "bic", "cov_type", "cov
 
 @dataclass(frozen=True)
 class ComparisonTable:
-    """Formatted cells of a model comparison; ``str()`` is text, notebooks show HTML."""
+    """Formatted cells of a model comparison; ``str()`` is text, notebooks show HTML.
+
+    Made by :func:`compare`; every cell is an already formatted string, which
+    :meth:`as_text`, :meth:`as_html`, :meth:`as_latex` and :meth:`as_markdown` only
+    lay out.
+
+    Parameters
+    ----------
+    columns : tuple of str
+        Column headings: an empty one over the row labels, then one per model.
+    sections : tuple of (str, tuple of tuple of str)
+        Panels of rows, each with its title (``"<outcome variable> = <outcome> (vs.
+        <reference>)"``; empty for the closing panel of fit statistics) and its rows
+        of cells, one per column.
+    notes : tuple of str
+        Sentences printed under the table.
+
+    Examples
+    --------
+    >>> import mnlogit
+    >>> df = mnlogit.datasets.load_anes96()
+    >>> table = mnlogit.compare([mnlogit.fit("party3 ~ age", df)])
+    >>> table.columns
+    ('', '(1)')
+    >>> title, rows = table.sections[0]
+    >>> title, rows[:2]
+    ('party3 = Independent (vs. Democrat)', (('Intercept', '-0.366'), ('', '(0.250)')))
+    """
 
     columns: tuple[str, ...]
     sections: tuple[Section, ...]
     notes: tuple[str, ...]
 
     def as_text(self) -> str:
-        """Fixed-width text."""
+        """Fixed-width text (what ``str()`` and ``print`` show).
+
+        Returns
+        -------
+        str
+            The table between ``=`` rules, one panel per outcome under ``-`` rules,
+            the fit statistics, then the notes.
+
+        Examples
+        --------
+        >>> import mnlogit
+        >>> df = mnlogit.datasets.load_anes96()
+        >>> small = mnlogit.fit("party3 ~ age", df)
+        >>> big = mnlogit.fit("party3 ~ age + income", df)
+        >>> table = mnlogit.compare([small, big], keep=["income"], stats=["nobs"])
+        >>> print(table.as_text())
+        ===================================
+                      (1)             (2)
+        ===================================
+        party3 = Independent (vs. Democrat)
+        -----------------------------------
+        income                      0.060
+                                  (0.014)
+        -----------------------------------
+        party3 = Republican (vs. Democrat)
+        -----------------------------------
+        income                      0.084
+                                  (0.014)
+        -----------------------------------
+        Observations  944             944
+        ===================================
+        Coefficients (log relative-risk) against the reference outcome 'Democrat';
+        standard errors in parentheses.
+        """
         rows = [self.columns] + [r for _, rows in self.sections for r in rows]
         widths = [max(len(r[i]) for r in rows) for i in range(len(self.columns))]
         titles = [t for t, _ in self.sections]
@@ -96,7 +156,24 @@ class ComparisonTable:
         return "\n".join(out + list(self.notes))
 
     def as_html(self) -> str:
-        """HTML table."""
+        """HTML table (what notebooks show).
+
+        Returns
+        -------
+        str
+            A ``<div class="mnlogit-compare">`` holding the table and the notes.
+
+        Examples
+        --------
+        >>> import mnlogit
+        >>> df = mnlogit.datasets.load_anes96()
+        >>> small = mnlogit.fit("party3 ~ age", df)
+        >>> big = mnlogit.fit("party3 ~ age + income", df)
+        >>> table = mnlogit.compare([small, big], keep=["income"], stats=["nobs"])
+        >>> html = table.as_html()
+        >>> html.startswith('<div class="mnlogit-compare"><table><tr><th></th><th>(1)</th>')
+        True
+        """
         width = len(self.columns)
         head = "".join(f"<th>{escape(c)}</th>" for c in self.columns)
         body = []
@@ -119,12 +196,67 @@ class ComparisonTable:
         )
 
     def as_latex(self) -> str:
-        """LaTeX ``tabular`` with booktabs rules."""
+        r"""LaTeX ``tabular`` with booktabs rules.
+
+        Returns
+        -------
+        str
+            One ``tabular`` (a ``\midrule`` and an italic heading per outcome), then the
+            notes in ``\footnotesize``; needs ``\usepackage{booktabs}``.
+
+        Examples
+        --------
+        >>> import mnlogit
+        >>> df = mnlogit.datasets.load_anes96()
+        >>> small = mnlogit.fit("party3 ~ age", df)
+        >>> big = mnlogit.fit("party3 ~ age + income", df)
+        >>> table = mnlogit.compare([small, big], keep=["income"], stats=["nobs"])
+        >>> print(table.as_latex())
+        \begin{tabular}{lrr}
+        \toprule
+         & (1) & (2) \\
+        \midrule
+        \multicolumn{3}{l}{\textit{party3 = Independent (vs. Democrat)}} \\
+        income &  & 0.060 \\
+         &  & (0.014) \\
+        ...
+        \bottomrule
+        \end{tabular}
+        \par\footnotesize Coefficients (log relative-risk) against the reference outcome
+        'Democrat'; standard errors in parentheses.
+        """
         notes = "".join(f"\n\\par\\footnotesize {escape_latex(n)}" for n in self.notes)
         return latex_grid(self.columns, self.sections) + notes
 
     def as_markdown(self) -> str:
-        """Markdown pipe table."""
+        """Markdown pipe table.
+
+        Returns
+        -------
+        str
+            One table with a bold heading row per outcome, then the notes in italics.
+
+        Examples
+        --------
+        >>> import mnlogit
+        >>> df = mnlogit.datasets.load_anes96()
+        >>> small = mnlogit.fit("party3 ~ age", df)
+        >>> big = mnlogit.fit("party3 ~ age + income", df)
+        >>> table = mnlogit.compare([small, big], keep=["income"], stats=["nobs"])
+        >>> print(table.as_markdown())
+        |  | (1) | (2) |
+        |:---|---:|---:|
+        | **party3 = Independent (vs. Democrat)** | | |
+        | income |  | 0.060 |
+        |  |  | (0.014) |
+        | **party3 = Republican (vs. Democrat)** | | |
+        | income |  | 0.084 |
+        |  |  | (0.014) |
+        | Observations | 944 | 944 |
+        <BLANKLINE>
+        *Coefficients (log relative-risk) against the reference outcome 'Democrat';
+        standard errors in parentheses.*
+        """
         notes = "".join(f"\n\n*{n}*" for n in self.notes)
         return markdown_grid(self.columns, self.sections) + notes
 
@@ -164,26 +296,62 @@ def compare(
 ) -> ComparisonTable:
     """Compare fitted models side by side.
 
+    One panel per non-reference outcome, two rows per coefficient (the estimate,
+    then its standard error or interval beneath it), then fit statistics; a model
+    without a coefficient leaves its cells empty. Like Stata's ``esttab`` or R's
+    ``modelsummary``.
+
     Parameters
     ----------
-    results : fitted :class:`~mnlogit.results.MNLogitResults` (same outcome).
-    names : column titles; default "(1)", "(2)", ...
-    interval : ``"se"`` (standard errors in parentheses) or ``"ci"``
-        (``1 - alpha`` Wald intervals in brackets).
-    show_stars : mark p < 0.05, 0.01, 0.001 with ``*``, ``**``, ``***``.
-    digits : decimals of the coefficient cells.
-    odds_ratios : show exp(coef) with delta-method SEs or exp-transformed intervals.
-    rename : labels of design columns (``{"C(ses)[T.low]": "Low SES"}``) or of terms,
+    results : list of MNLogitResults
+        The fitted models, one column each (a list even for one model); they should
+        share the outcome and its reference (a note warns when the references differ).
+    names : list of str, optional
+        Column titles, one per model; default ``"(1)"``, ``"(2)"``, ...
+    interval : {"se", "ci"}, default "se"
+        What goes beneath each estimate: its standard error in parentheses, or its
+        ``1 - alpha`` Wald interval in brackets.
+    show_stars : bool, default False
+        Mark p < 0.05, 0.01, 0.001 with ``*``, ``**``, ``***`` (fixed levels, whatever
+        ``alpha``).
+    alpha : float, default 0.05
+        1 - confidence level of the intervals shown with ``interval="ci"``.
+    digits : int, default 3
+        Decimals of the coefficient cells (0 to 15).
+    odds_ratios : bool, default False
+        Show relative-risk ratios exp(coef) with delta-method standard errors or
+        exp-transformed intervals instead of coefficients.
+    rename : dict, optional
+        Labels of design columns (``{"C(ses)[T.low]": "Low SES"}``) or of terms,
         whose name is replaced at the start of each of their columns
         (``{"C(ses)": "SES"}``).
-    keep, drop : design columns, terms or data variables to show, or to leave out.
-    order : design columns, terms or data variables to show first, in this order.
-    stats : fit statistics to close the table with, by name: any of
+    keep : list of str, optional
+        Design columns, terms or data variables to show (default: all).
+    drop : list of str, optional
+        Design columns, terms or data variables to leave out.
+    order : list of str, optional
+        Design columns, terms or data variables to show first, in this order.
+    stats : list of str, optional
+        Fit statistics to close the table with, by name: any of
         :data:`FIT_STATISTICS` (``"nobs"``, ``"llf"``, ``"llnull"``, ``"llr"``,
         ``"llr_df"``, ``"llr_pvalue"``, ``"prsquared"``, ``"aic"``, ``"bic"``,
         ``"cov_type"``, ``"n_clusters"``, ``"cluster_var"``, ``"cov_correction"``,
         ``"method"``, ``"converged"``, ``"iterations"``); a row empty for every
-        model (a small-sample factor of non-robust fits) is left out.
+        model (a small-sample factor of non-robust fits) is left out. Default:
+        ``"nobs"``, ``"llf"``, ``"prsquared"``, ``"aic"``, ``"bic"``, ``"cov_type"``,
+        ``"cov_correction"``.
+
+    Returns
+    -------
+    ComparisonTable
+        The formatted table: ``print`` it, or render it with ``as_html()``,
+        ``as_latex()`` or ``as_markdown()``.
+
+    Raises
+    ------
+    MNLogitError
+        If ``results`` is not a list of fitted models, ``names`` does not give one
+        string per model, or an option names an unknown row or statistic.
 
     Examples
     --------
@@ -200,6 +368,29 @@ def compare(
     ...                 stats=["nobs", "bic"])
     >>> [row[0] for row in table.sections[0][1]], [row[0] for row in table.sections[-1][1]]
     (['Income', ''], ['Observations', 'BIC'])
+
+    Intervals instead of standard errors, with significance stars:
+
+    >>> print(compare([small, big], keep=["income"], interval="ci", show_stars=True,
+    ...               stats=["nobs"]))
+    ===================================
+                  (1)             (2)
+    ===================================
+    party3 = Independent (vs. Democrat)
+    -----------------------------------
+    income                   0.060***
+                       [0.032, 0.088]
+    -----------------------------------
+    party3 = Republican (vs. Democrat)
+    -----------------------------------
+    income                   0.084***
+                       [0.057, 0.111]
+    -----------------------------------
+    Observations  944             944
+    ===================================
+    Coefficients (log relative-risk) against the reference outcome 'Democrat';
+    95% confidence intervals in brackets.
+    * p<0.05, ** p<0.01, *** p<0.001
     """
     results = _fitted_models(results)
     if names is None:

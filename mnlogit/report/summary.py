@@ -28,6 +28,24 @@ class CoefBlock:
 class Summary:
     """A regression table ready to render as text (``str``) or HTML (notebooks).
 
+    Made by :meth:`mnlogit.MNLogitResults.summary` (or :meth:`from_results`); every
+    cell is an already formatted string, which :meth:`as_text`, :meth:`as_html`,
+    :meth:`as_latex` and :meth:`as_markdown` only lay out.
+
+    Parameters
+    ----------
+    title : str
+        The table's title (``"Survey: ..."`` for a fit under a survey design).
+    header : tuple of (str, str)
+        The fit statistics above the coefficients as (label, formatted value) pairs;
+        the text and HTML layouts put the first half in the left column.
+    blocks : tuple of CoefBlock
+        One block of coefficient rows per non-reference outcome: its title
+        (``"<outcome variable> = <outcome>"``), column headings and rows of cells.
+    notes : tuple of str
+        Sentences printed under the table (what the coefficients are, dropped levels
+        or columns, separation, convergence).
+
     Examples
     --------
     >>> import mnlogit
@@ -35,6 +53,10 @@ class Summary:
     >>> s = res.summary()
     >>> s.blocks[0].outcome
     'Species = versicolor'
+    >>> s.blocks[0].columns
+    ('coef', 'std err', 'z', 'P>|z|', '[0.025', '0.975]')
+    >>> s.header[1]
+    ('Reference outcome', 'setosa')
     """
 
     title: str
@@ -50,8 +72,38 @@ class Summary:
         odds_ratios: bool = False,
         selection: TermSelection | None = None,
     ) -> Summary:
-        """Build the summary of a fitted model from its tidy table and fit statistics;
-        ``selection`` chooses, orders and labels the coefficient rows."""
+        """Build the summary of a fitted model from its tidy table and fit statistics.
+
+        Parameters
+        ----------
+        results : MNLogitResults
+            A fitted model.
+        alpha : float, default 0.05
+            1 - confidence level of the intervals.
+        odds_ratios : bool, default False
+            Show relative-risk ratios exp(coef), their delta-method standard errors
+            and exp-transformed intervals instead of coefficients.
+        selection : TermSelection, optional
+            Chooses, orders and labels the coefficient rows (default: every design
+            column under its own name).
+
+        Returns
+        -------
+        Summary
+            The formatted table.
+
+        Examples
+        --------
+        >>> import mnlogit
+        >>> from mnlogit.report.terms import TermSelection
+        >>> res = mnlogit.fit("Species ~ Sepal_Length", mnlogit.datasets.load_iris())
+        >>> s = Summary.from_results(res, odds_ratios=True,
+        ...                          selection=TermSelection(keep=["Sepal_Length"]))
+        >>> s.blocks[0].columns
+        ('RRR', 'std err', 'z', 'P>|z|', '[0.025', '0.975]')
+        >>> s.blocks[0].rows
+        (('Sepal_Length', '123.4321', '111.9329', '5.31', '<0.001', '20.8702', '730.0119'),)
+        """
         stats = results.fit_statistics()
         tidy = results.tidy(alpha)
         rows = (selection or TermSelection()).rows([results])
@@ -106,25 +158,121 @@ class Summary:
         )
 
     def as_text(self) -> str:
-        """Plain-text table."""
+        """Plain-text table (what ``str()`` and ``print`` show).
+
+        Returns
+        -------
+        str
+            The header of fit statistics in two columns, one block of coefficients per
+            non-reference outcome, then the notes; lines of at most about 80 characters.
+
+        Examples
+        --------
+        >>> import mnlogit
+        >>> res = mnlogit.fit("Species ~ Sepal_Length", mnlogit.datasets.load_iris())
+        >>> print(res.summary().as_text())
+                            Multinomial logit regression results
+        ===========================================================================
+        Dependent variable:          Species  Log-likelihood:              -91.034
+        Reference outcome:            setosa  Null log-likelihood:        -164.792
+        Observations:                    150  LR chi2(2):                  147.516
+        Rows dropped (missing values):     0  Prob > chi2:                  <0.001
+        Method:         Newton-Raphson (MLE)  Pseudo R2 (McFadden):         0.4476
+        Covariance type:           nonrobust  AIC:                         190.068
+        Converged:        yes (8 iterations)  BIC:                         202.110
+        ===========================================================================
+        Species = versicolor      coef  std err       z   P>|z|    [0.025    0.975]
+        ---------------------------------------------------------------------------
+        Intercept             -26.0819   4.8893   -5.33  <0.001  -35.6647  -16.4991
+        Sepal_Length            4.8157   0.9068    5.31  <0.001    3.0383    6.5931
+        ---------------------------------------------------------------------------
+        Species = virginica       coef  std err       z   P>|z|    [0.025    0.975]
+        ---------------------------------------------------------------------------
+        Intercept             -38.7590   5.6907   -6.81  <0.001  -49.9125  -27.6055
+        Sepal_Length            6.8464   1.0222    6.70  <0.001    4.8429    8.8499
+        ===========================================================================
+        Note: Coefficients are log relative-risk ratios of each outcome against the
+              reference outcome 'setosa'; intervals are 95% Wald intervals.
+        """
         from .text import render_text
 
         return render_text(self)
 
     def as_latex(self) -> str:
-        """LaTeX ``tabular`` (booktabs rules) of the header and coefficient blocks."""
+        r"""LaTeX ``tabular`` (booktabs rules) of the header and coefficient blocks.
+
+        Returns
+        -------
+        str
+            Two ``tabular`` environments (fit statistics, then coefficients with one
+            italic heading per outcome) and the notes in ``\footnotesize``; needs
+            ``\usepackage{booktabs}``.
+
+        Examples
+        --------
+        >>> import mnlogit
+        >>> res = mnlogit.fit("Species ~ Sepal_Length", mnlogit.datasets.load_iris())
+        >>> print(res.summary().as_latex())
+        % Multinomial logit regression results
+        \begin{tabular}{ll}
+        \toprule
+        Statistic & Value \\
+        \midrule
+        Dependent variable & Species \\
+        ...
+        \multicolumn{7}{l}{\textit{Species = versicolor}} \\
+        Intercept & -26.0819 & 4.8893 & -5.33 & \textless{}0.001 & -35.6647 & -16.4991 \\
+        ...
+        """
         from .latex import render_latex
 
         return render_latex(self)
 
     def as_markdown(self) -> str:
-        """Markdown (pipe) tables of the header and coefficient blocks."""
+        """Markdown (pipe) tables of the header and coefficient blocks.
+
+        Returns
+        -------
+        str
+            A bold title, a table of fit statistics, a table of coefficients with one
+            bold heading row per outcome, and the notes in italics.
+
+        Examples
+        --------
+        >>> import mnlogit
+        >>> res = mnlogit.fit("Species ~ Sepal_Length", mnlogit.datasets.load_iris())
+        >>> print(res.summary().as_markdown())
+        **Multinomial logit regression results**
+        <BLANKLINE>
+        | Statistic | Value |
+        |:---|---:|
+        | Dependent variable | Species |
+        ...
+        | **Species = versicolor** | | | | | | |
+        | Intercept | -26.0819 | 4.8893 | -5.33 | <0.001 | -35.6647 | -16.4991 |
+        ...
+        """
         from .markdown import render_markdown
 
         return render_markdown(self)
 
     def as_html(self) -> str:
-        """HTML table (what notebooks show)."""
+        """HTML table (what notebooks show).
+
+        Returns
+        -------
+        str
+            A ``<div class="mnlogit-summary">`` with its own small style sheet, holding
+            a title, a table of fit statistics and a table of coefficients.
+
+        Examples
+        --------
+        >>> import mnlogit
+        >>> res = mnlogit.fit("Species ~ Sepal_Length", mnlogit.datasets.load_iris())
+        >>> html = res.summary().as_html()
+        >>> html.count("<table>"), "<h4>Multinomial logit regression results</h4>" in html
+        (2, True)
+        """
         from .html import render_html
 
         return render_html(self)
