@@ -64,12 +64,37 @@ def probability_variance(X: np.ndarray, probs: np.ndarray, cov: np.ndarray) -> n
 class PredictionResults:
     """Predicted probabilities of new rows with delta-method standard errors.
 
-    Attributes
+    Returned by :meth:`mnlogit.MNLogitResults.get_prediction`; the parameters are
+    also its attributes.
+
+    Parameters
     ----------
-    predicted : (rows, outcomes) probabilities, one column per outcome label.
-    se : standard errors, shaped like ``predicted``.
-    alpha : default 1 - confidence level of the intervals.
-    df : degrees of freedom of t intervals (a survey fit's design df); None: normal.
+    predicted : pandas.DataFrame
+        Predicted probabilities, one row per row of the new data (its index) and one
+        column per outcome label; rows with missing values are missing.
+    se : pandas.DataFrame
+        Their delta-method standard errors, shaped like ``predicted``.
+    alpha : float, default 0.05
+        1 - confidence level of the intervals when :meth:`conf_int` and
+        :meth:`summary_frame` are not given one.
+    df : float, optional
+        Degrees of freedom of Student t intervals (a survey fit's design degrees of
+        freedom); None for normal intervals.
+
+    Examples
+    --------
+    >>> import mnlogit
+    >>> df = mnlogit.datasets.load_anes96()
+    >>> res = mnlogit.fit("party3 ~ age + income", df)
+    >>> pred = res.get_prediction(df.head(2))
+    >>> pred.predicted.round(3)
+    party3  Democrat  Independent  Republican
+    0          0.674        0.173       0.152
+    1          0.680        0.176       0.144
+    >>> pred.se.round(4)
+    party3  Democrat  Independent  Republican
+    0         0.0431       0.0336      0.0296
+    1         0.0492       0.0388      0.0321
     """
 
     predicted: pd.DataFrame
@@ -78,21 +103,65 @@ class PredictionResults:
     df: float | None = None
 
     def conf_int(self, alpha: float | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
-        """Lower and upper bounds ``p ∓ z se`` (symmetric Wald intervals; ``t`` with the
-        design df for survey fits)."""
+        """Lower and upper bounds ``p ∓ z se`` of the predicted probabilities.
+
+        Symmetric Wald intervals on the probability scale, as Stata's ``margins``
+        reports them (Student ``t`` with the design degrees of freedom for survey
+        fits); they can reach below 0 or above 1 for probabilities near the bounds.
+
+        Parameters
+        ----------
+        alpha : float, optional
+            1 - confidence level (default: the ``alpha`` the prediction was made with,
+            0.05 unless given to ``get_prediction``).
+
+        Returns
+        -------
+        lower : pandas.DataFrame
+            Lower bounds, shaped like ``predicted``.
+        upper : pandas.DataFrame
+            Upper bounds, shaped like ``predicted``.
+
+        Examples
+        --------
+        >>> import mnlogit
+        >>> df = mnlogit.datasets.load_anes96()
+        >>> res = mnlogit.fit("party3 ~ age + income", df)
+        >>> lower, upper = res.get_prediction(df.head(2)).conf_int()
+        >>> lower.round(3)
+        party3  Democrat  Independent  Republican
+        0          0.590        0.108       0.094
+        1          0.584        0.100       0.081
+        """
         half = critical_value(self.alpha if alpha is None else alpha, self.df) * self.se
         return self.predicted - half, self.predicted + half
 
     def summary_frame(self, alpha: float | None = None) -> pd.DataFrame:
         """Long table: row, outcome, predicted, std_error, conf_low, conf_high.
 
+        Parameters
+        ----------
+        alpha : float, optional
+            1 - confidence level of the intervals (default: the prediction's
+            ``alpha``).
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per (row of the new data, outcome), rows first: ``row`` (the new
+            data's index label), ``outcome``, ``predicted``, ``std_error``,
+            ``conf_low`` and ``conf_high``.
+
         Examples
         --------
         >>> import mnlogit
-        >>> df = mnlogit.datasets.load_iris()
-        >>> res = mnlogit.fit("Species ~ Sepal_Length", df)
-        >>> res.get_prediction(df.head(1)).summary_frame().columns.tolist()
-        ['row', 'outcome', 'predicted', 'std_error', 'conf_low', 'conf_high']
+        >>> df = mnlogit.datasets.load_anes96()
+        >>> res = mnlogit.fit("party3 ~ age + income", df)
+        >>> res.get_prediction(df.head(1)).summary_frame(alpha=0.1).round(4)
+           row      outcome  predicted  std_error  conf_low  conf_high
+        0    0     Democrat     0.6745     0.0431    0.6037     0.7453
+        1    0  Independent     0.1734     0.0336    0.1182     0.2286
+        2    0   Republican     0.1521     0.0296    0.1035     0.2008
         """
         low, high = self.conf_int(alpha)
         n_rows, n_out = self.predicted.shape

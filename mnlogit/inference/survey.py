@@ -62,19 +62,27 @@ class SurveyDesign:
 
     Parameters
     ----------
-    weights : sampling (probability) weights, positive; None: all 1.
-    strata : first-stage strata; None: one stratum.
-    psu : primary sampling units (clusters); None: every row is its own PSU.
-    fpc : first-stage finite-population correction, constant within a stratum:
-        the number of PSUs in the stratum's population (values > 1) or the
-        sampling fraction (all values <= 1). None: sampling with replacement.
-    nest : PSU codes repeat across strata (PSU 1 of stratum 83 is not PSU 1 of
+    weights : str or array-like, optional
+        Sampling (probability) weights, positive: the number of population units
+        each row stands for. None: all 1.
+    strata : str or array-like, optional
+        First-stage strata. None: one stratum.
+    psu : str or array-like, optional
+        Primary sampling units (clusters). None: every row is its own PSU.
+    fpc : str or array-like, optional
+        First-stage finite-population correction, constant within a stratum: the
+        number of PSUs in the stratum's population (values > 1) or the sampling
+        fraction (all values <= 1). None: sampling with replacement.
+    nest : bool, default False
+        PSU codes repeat across strata (PSU 1 of stratum 83 is not PSU 1 of
         stratum 84), as R's ``nest=TRUE``. Without it a PSU code found in two
         strata is an error.
-    single_psu : what a stratum with one PSU contributes: ``"error"`` (refuse the
-        design), ``"certainty"``, ``"scaled"`` or ``"centered"`` (Stata's
-        ``singleunit()``; R's ``survey.lonely.psu`` ``"certainty"``, ``"average"``,
-        ``"adjust"``).
+    single_psu : {"error", "certainty", "scaled", "centered"}, default "error"
+        What a stratum with one PSU contributes: ``"error"`` refuses the design;
+        ``"certainty"`` (no variance), ``"scaled"`` (the average variance of the
+        other strata) or ``"centered"`` (deviations from the grand mean), as
+        Stata's ``singleunit()`` and R's ``survey.lonely.psu`` ``"certainty"``,
+        ``"average"`` and ``"adjust"``.
 
     Examples
     --------
@@ -111,10 +119,30 @@ class SurveyDesign:
     def layout(self, data: Columns | None, n_rows: int) -> DesignLayout:
         """The design resolved on ``n_rows`` rows of ``data``: codes, counts, fractions.
 
+        Called by the model when it is built; analysts rarely need it, except to
+        check a design before fitting.
+
         Parameters
         ----------
-        data : the columns the column names refer to (None: arrays only).
-        n_rows : number of rows of the data.
+        data : mnlogit.design.Columns or None
+            The columns of the data the design's column names refer to; None when
+            the design is given as arrays only.
+        n_rows : int
+            Number of rows of the data (every array of the design must have as many).
+
+        Returns
+        -------
+        DesignLayout
+            Integer codes of the rows' PSUs and of the PSUs' strata, the number of
+            PSUs per stratum, the sampling fractions and the weights as floats.
+
+        Raises
+        ------
+        DataError
+            If a column is unknown, of the wrong length or has missing values, a
+            weight is not positive, the fpc is invalid or varies within a stratum, a
+            PSU code appears in two strata without ``nest=True``, or a stratum has a
+            single PSU under ``single_psu="error"``.
 
         Examples
         --------

@@ -487,9 +487,31 @@ def _describe_coefficients(results: Any, mask: np.ndarray) -> str:
 def lr_test(restricted: Any, full: Any) -> TestResult:
     """Likelihood-ratio test of a restricted model nested in a fuller one.
 
-    Checks that both were fitted by maximum likelihood on the same rows (same
-    outcome values and weights) and that the restricted design lies in the column
-    space of the full one; says which check fails otherwise.
+    The statistic is ``2 (llf_full - llf_restricted)``, chi-squared with as many
+    degrees of freedom as the full model has extra coefficients (R's ``anova``,
+    Stata's ``lrtest``). Checks that both were fitted by maximum likelihood on the
+    same rows (same outcome values and weights) and that the restricted design lies
+    in the column space of the full one; says which check fails otherwise.
+
+    Parameters
+    ----------
+    restricted : MNLogitResults
+        The smaller model.
+    full : MNLogitResults
+        The model it is nested in, fitted on the same rows.
+
+    Returns
+    -------
+    TestResult
+        The ``"LR"`` test: ``statistic``, ``df`` and ``pvalue``.
+
+    Raises
+    ------
+    MNLogitError
+        If a model is penalised or fitted under a survey design (its likelihood is a
+        pseudo-likelihood: use ``full.wald_test``), the models are given in the wrong
+        order, or they are not nested (different rows, outcome values, weights, or
+        a restricted design outside the full one's column space).
 
     Examples
     --------
@@ -497,6 +519,8 @@ def lr_test(restricted: Any, full: Any) -> TestResult:
     >>> df = mnlogit.datasets.load_anes96()
     >>> small = mnlogit.fit("party3 ~ age", df)
     >>> big = mnlogit.fit("party3 ~ age + income", df)
+    >>> lr_test(small, big)
+    <LR test: chi2(2) = 44.6962, p = 1.969e-10; H0: the restricted model holds>
     >>> round(lr_test(small, big).statistic - 2 * (big.llf - small.llf), 12)
     0.0
     """
