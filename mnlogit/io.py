@@ -39,6 +39,18 @@ def load(path: str | PathLike) -> MNLogitResults:
     The loaded results have no fitted data attached: pass ``data=`` to
     ``marginal_effects`` and cluster labels per row to ``with_cov_type``.
 
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The file written by ``save`` (any name; ``.mnlogit`` by convention).
+
+    Returns
+    -------
+    MNLogitResults
+        The fitted model as it was saved: estimates, covariance type, penalty and
+        separation, and the design's encoding (levels, contrasts, stateful
+        transforms), so ``predict`` on new data builds the same columns.
+
     Raises
     ------
     DataError
