@@ -70,6 +70,32 @@ def _exp(values: np.ndarray) -> np.ndarray:
 class MNLogitResults:
     """Fitted baseline-category multinomial logit.
 
+    Returned by :func:`mnlogit.fit` and :meth:`MNLogit.fit`, never built by hand: it
+    holds the estimate and computes every statistic from it on first use. Each
+    parameter is kept as the attribute of the same name (``frame`` as
+    ``model_frame``); ``model`` is the :class:`~mnlogit.MNLogit` that made the fit
+    (absent after :func:`mnlogit.load`).
+
+    Parameters
+    ----------
+    frame : mnlogit.design.ModelFrame
+        The rows fitted: outcome codes and levels, design matrix and its encoding,
+        weights, dropped rows.
+    estimate : mnlogit.core.newton.NewtonResult
+        The solver's result: coefficients, log-likelihood, gradient, Hessian and
+        iteration history.
+    cov_type : str, default "nonrobust"
+        Covariance of the estimates: ``"nonrobust"``, ``"HC0"``, ``"HC1"``,
+        ``"cluster"`` or ``"linearized"`` (survey designs).
+    cov_kwds : dict, optional
+        What that covariance needs (clusters, small-sample correction, the survey
+        design's facts).
+    penalty : tuple of (str, float), default ("none", 0.0)
+        The penalty of the fit: ``("none", 0)``, ``("firth", 0)`` or
+        ``("l2", lam)``.
+    separation : mnlogit.core.separation.Separation, optional
+        The result of the separation check (default: none found).
+
     Examples
     --------
     >>> import mnlogit
@@ -100,46 +126,124 @@ class MNLogitResults:
     # -- description of the model ------------------------------------------------
     @property
     def outcome_name(self) -> str:
-        """Name of the dependent variable."""
+        """Name of the dependent variable.
+
+        Examples
+        --------
+        >>> import mnlogit
+        >>> res = mnlogit.fit("party3 ~ age + income", mnlogit.datasets.load_anes96())
+        >>> res.outcome_name
+        'party3'
+        """
         return self.model_frame.outcome.name
 
     @property
     def reference(self) -> Any:
-        """The baseline outcome, whose coefficients are fixed at zero."""
+        """The baseline outcome, whose coefficients are fixed at zero.
+
+        Every coefficient is a log relative-risk ratio of an outcome against it.
+
+        Examples
+        --------
+        >>> import mnlogit
+        >>> res = mnlogit.fit("party3 ~ age + income", mnlogit.datasets.load_anes96())
+        >>> res.reference
+        'Democrat'
+        """
         return self.model_frame.outcome.reference
 
     @property
     def outcome_levels(self) -> tuple:
-        """All outcome labels in level order."""
+        """All outcome labels in level order.
+
+        Examples
+        --------
+        >>> import mnlogit
+        >>> res = mnlogit.fit("party3 ~ age + income", mnlogit.datasets.load_anes96())
+        >>> res.outcome_levels
+        ('Democrat', 'Independent', 'Republican')
+        """
         return self.model_frame.outcome.levels
 
     @property
     def outcomes(self) -> tuple:
-        """Non-reference outcome labels: the columns of ``params``."""
+        """Non-reference outcome labels: the columns of ``params``.
+
+        Examples
+        --------
+        >>> import mnlogit
+        >>> res = mnlogit.fit("party3 ~ age + income", mnlogit.datasets.load_anes96())
+        >>> res.outcomes
+        ('Independent', 'Republican')
+        """
         return self.model_frame.outcome.others
 
     @property
     def exog_names(self) -> tuple[str, ...]:
-        """Design-column names: the rows of ``params``."""
+        """Design-column names: the rows of ``params``.
+
+        Aliased columns dropped with ``drop_aliased=True`` are not among them (the tables
+        show them as missing rows).
+
+        Examples
+        --------
+        >>> import mnlogit
+        >>> res = mnlogit.fit("party3 ~ age + income", mnlogit.datasets.load_anes96())
+        >>> res.exog_names
+        ('Intercept', 'age', 'income')
+        """
         return self.model_frame.exog_names
 
     @property
     def nobs(self) -> float:
-        """Number of observations: the sum of frequency weights when weighted; under a
-        survey design the number of rows fitted (weights there are sampling weights)."""
+        """Number of observations.
+
+        The sum of the frequency weights when weighted; under a survey design the number
+        of rows fitted (weights there are sampling weights, see :attr:`population_size`).
+
+        Examples
+        --------
+        >>> import mnlogit
+        >>> res = mnlogit.fit("party3 ~ age + income", mnlogit.datasets.load_anes96())
+        >>> res.nobs
+        944.0
+        """
         if self.is_survey:
             return float(self.model_frame.X.shape[0])
         return self.model_frame.nobs
 
     @property
     def n_dropped(self) -> int:
-        """Rows of the data left out because of missing values."""
+        """Rows of the data left out because of missing values.
+
+        Examples
+        --------
+        >>> import warnings
+        >>> import mnlogit
+        >>> df = mnlogit.datasets.load_anes96()
+        >>> df.loc[:9, "income"] = None
+        >>> with warnings.catch_warnings():
+        ...     warnings.simplefilter("ignore", mnlogit.MissingDataWarning)
+        ...     res = mnlogit.fit("party3 ~ age + income", df)
+        >>> res.n_dropped, res.nobs
+        (10, 934.0)
+        """
         return self.model_frame.n_dropped
 
     # -- survey design ---------------------------------------------------------------
     @property
     def is_survey(self) -> bool:
-        """True for a fit under a survey design (``fit(..., design=SurveyDesign(...))``)."""
+        """True for a fit under a survey design (``fit(..., design=SurveyDesign(...))``).
+
+        Examples
+        --------
+        >>> import mnlogit
+        >>> df = mnlogit.datasets.load_anes96()
+        >>> design = mnlogit.SurveyDesign(strata="educ")
+        >>> res = mnlogit.fit("party3 ~ age + income", df, design=design)
+        >>> res.is_survey, res.cov_type
+        (True, 'linearized')
+        """
         return self.cov_type == "linearized"
 
     def _survey_fact(self, key: str) -> Any:
@@ -147,30 +251,98 @@ class MNLogitResults:
 
     @property
     def design_df(self) -> int | None:
-        """Design degrees of freedom (PSUs minus strata with rows in the fit) of a survey
-        fit, used for its t tests, intervals and F tests; None without a design."""
+        """Design degrees of freedom of a survey fit; None without a design.
+
+        The number of PSUs minus the number of strata, counting those with rows in the
+        fit only (as R's ``degf``); the t tests, intervals and F tests of a survey fit
+        use it.
+
+        Examples
+        --------
+        >>> import mnlogit
+        >>> df = mnlogit.datasets.load_anes96()
+        >>> design = mnlogit.SurveyDesign(strata="educ")
+        >>> res = mnlogit.fit("party3 ~ age + income", df, design=design)
+        >>> res.design_df, res.n_psu - res.n_strata
+        (937, 937)
+
+        In a subpopulation (here 575 rows, each its own PSU, in the 7 strata):
+
+        >>> df["older"] = df["age"] >= 40
+        >>> res = mnlogit.fit("party3 ~ age + income", df, design=design, subpop="older")
+        >>> res.design_df
+        568
+        """
         return self._survey_fact("design_df")
 
     @property
     def n_strata(self) -> int | None:
-        """Number of strata of the survey design; None without a design."""
+        """Number of strata of the survey design; None without a design.
+
+        Examples
+        --------
+        >>> import mnlogit
+        >>> df = mnlogit.datasets.load_anes96()
+        >>> design = mnlogit.SurveyDesign(strata="educ")
+        >>> res = mnlogit.fit("party3 ~ age + income", df, design=design)
+        >>> res.n_strata
+        7
+        """
         return self._survey_fact("n_strata")
 
     @property
     def n_psu(self) -> int | None:
-        """Number of primary sampling units of the survey design; None without a design."""
+        """Number of primary sampling units of the survey design; None without a design.
+
+        Examples
+        --------
+        >>> import mnlogit
+        >>> df = mnlogit.datasets.load_anes96()
+        >>> design = mnlogit.SurveyDesign(strata="educ")
+        >>> res = mnlogit.fit("party3 ~ age + income", df, design=design)
+        >>> res.n_psu
+        944
+        """
         return self._survey_fact("n_psu")
 
     @property
     def population_size(self) -> float | None:
-        """Estimated population size, the sum of the sampling weights over the design's
-        rows; None without a design."""
+        """Estimated population size of a survey fit; None without a design.
+
+        The sum of the sampling weights over the design's rows (all of them, also those
+        outside a subpopulation).
+
+        Examples
+        --------
+        >>> import mnlogit
+        >>> df = mnlogit.datasets.load_anes96()
+        >>> design = mnlogit.SurveyDesign(strata="educ")
+        >>> res = mnlogit.fit("party3 ~ age + income", df, design=design)
+        >>> res.population_size
+        944.0
+        """
         return self._survey_fact("population_size")
 
     @property
     def subpop_size(self) -> float | None:
-        """Estimated size of the subpopulation fitted (sum of its weights) when the fit
-        uses part of the design (``subpop=`` or rows with missing values); else None."""
+        """Estimated size of the subpopulation fitted (the sum of its weights), else None.
+
+        Set when a survey fit uses part of its design (``subpop=`` or rows with missing
+        values); None for a fit of the whole design or without one.
+
+        Examples
+        --------
+        >>> import mnlogit
+        >>> df = mnlogit.datasets.load_anes96()
+        >>> design = mnlogit.SurveyDesign(strata="educ")
+        >>> res = mnlogit.fit("party3 ~ age + income", df, design=design)
+        >>> res.subpop_size is None
+        True
+        >>> df["older"] = df["age"] >= 40
+        >>> res = mnlogit.fit("party3 ~ age + income", df, design=design, subpop="older")
+        >>> res.subpop_size, res.population_size
+        (575.0, 944.0)
+        """
         return self._survey_fact("subpop_size")
 
     def _no_likelihood_inference(self, what: str) -> None:
@@ -185,28 +357,85 @@ class MNLogitResults:
     # -- estimation ---------------------------------------------------------------
     @property
     def converged(self) -> bool:
-        """True only if the gradient and log-likelihood criteria held at a finite,
-        negative-definite-Hessian estimate."""
+        """Whether the Newton iterations converged.
+
+        True only if the gradient and log-likelihood criteria held at a finite,
+        negative-definite-Hessian estimate; a separated fit is never converged.
+
+        Examples
+        --------
+        >>> import mnlogit
+        >>> res = mnlogit.fit("party3 ~ age + income", mnlogit.datasets.load_anes96())
+        >>> res.converged
+        True
+        """
         return self._estimate.converged
 
     @property
     def iterations(self) -> int:
-        """Number of Newton steps taken."""
+        """Number of Newton steps taken.
+
+        Examples
+        --------
+        >>> import mnlogit
+        >>> res = mnlogit.fit("party3 ~ age + income", mnlogit.datasets.load_anes96())
+        >>> res.iterations
+        4
+        """
         return self._estimate.iterations
 
     @property
     def history(self) -> pd.DataFrame:
-        """One row per Newton step: llf, decrement, step size, max abs gradient, seconds."""
+        """One row per Newton step: llf, decrement, step size, max abs gradient, seconds.
+
+        A copy: columns ``iteration``, ``llf``, ``decrement``, ``step_size``,
+        ``max_abs_gradient`` and ``seconds`` (cumulative time since the start).
+
+        Examples
+        --------
+        >>> import mnlogit
+        >>> res = mnlogit.fit("party3 ~ age + income", mnlogit.datasets.load_anes96())
+        >>> res.history[["iteration", "llf", "step_size"]].round(4)
+           iteration       llf  step_size
+        0          1 -998.1621        1.0
+        1          2 -998.0771        1.0
+        2          3 -998.0771        1.0
+        3          4 -998.0771        1.0
+        """
         return self._estimate.history.copy()
 
     @property
     def convergence_message(self) -> str:
-        """Why the iterations stopped."""
+        """Why the iterations stopped.
+
+        ``"converged"``, or why not: the iteration limit, no step that increased the
+        log-likelihood, separation, estimates still moving, or a Hessian that is not
+        negative definite at the estimate.
+
+        Examples
+        --------
+        >>> import mnlogit
+        >>> res = mnlogit.fit("party3 ~ age + income", mnlogit.datasets.load_anes96())
+        >>> res.convergence_message
+        'converged'
+        """
         return self._estimate.message
 
     @property
     def estimate(self) -> NewtonResult:
-        """The solver's result: estimate, log-likelihood, gradient, Hessian, history."""
+        """The solver's result: estimate, log-likelihood, gradient, Hessian, history.
+
+        A :class:`mnlogit.core.newton.NewtonResult`; ``theta`` is the coefficient vector in
+        outcome-major order (see :mod:`mnlogit.core.params`), ``hessian`` the Hessian of the
+        log-likelihood there.
+
+        Examples
+        --------
+        >>> import mnlogit
+        >>> res = mnlogit.fit("party3 ~ age + income", mnlogit.datasets.load_anes96())
+        >>> res.estimate.hessian.shape, bool(abs(res.estimate.gradient).max() < 1e-8)
+        ((6, 6), True)
+        """
         return self._estimate
 
     @cached_property
@@ -264,48 +493,137 @@ class MNLogitResults:
 
     @property
     def params(self) -> pd.DataFrame:
-        """Coefficients: rows are design columns, columns the non-reference outcomes."""
+        """Coefficients: rows are design columns, columns the non-reference outcomes.
+
+        Each is the log relative-risk ratio of the outcome against the reference per unit
+        of the design column; aliased (dropped) columns are missing rows.
+
+        Examples
+        --------
+        >>> import mnlogit
+        >>> res = mnlogit.fit("party3 ~ age + income", mnlogit.datasets.load_anes96())
+        >>> res.params.round(4)
+        party3     Independent  Republican
+        term
+        Intercept      -1.4031     -1.7149
+        age            -0.0004      0.0039
+        income          0.0602      0.0841
+        """
         return self._wide(self.theta)
 
     @property
     def bse(self) -> pd.DataFrame:
-        """Standard errors, shaped like ``params``."""
+        """Standard errors, shaped like ``params``.
+
+        From the covariance of the fit's ``cov_type`` (see :meth:`with_cov_type`).
+
+        Examples
+        --------
+        >>> import mnlogit
+        >>> res = mnlogit.fit("party3 ~ age + income", mnlogit.datasets.load_anes96())
+        >>> res.bse.round(4)
+        party3     Independent  Republican
+        term
+        Intercept       0.3562      0.3453
+        age             0.0051      0.0047
+        income          0.0143      0.0137
+        """
         return self._wide(np.sqrt(np.diag(self.vcov)))
 
     @property
     def zvalues(self) -> pd.DataFrame:
-        """Wald z statistics, shaped like ``params``."""
+        """Wald z statistics (coefficient over standard error), shaped like ``params``.
+
+        ``tvalues`` is the same table (statsmodels' name); under a survey design they are
+        compared with Student t, see :attr:`pvalues`.
+
+        Examples
+        --------
+        >>> import mnlogit
+        >>> res = mnlogit.fit("party3 ~ age + income", mnlogit.datasets.load_anes96())
+        >>> res.zvalues.round(3)
+        party3     Independent  Republican
+        term
+        Intercept       -3.939      -4.966
+        age             -0.085       0.830
+        income           4.213       6.115
+        """
         return self._wide(self.theta / np.sqrt(np.diag(self.vcov)))
 
     tvalues = zvalues
 
     @property
     def pvalues(self) -> pd.DataFrame:
-        """Two-sided p-values of the Wald z tests (t tests with ``design_df`` degrees of
-        freedom under a survey design), shaped like ``params``."""
+        """Two-sided p-values of the Wald tests of each coefficient, shaped like ``params``.
+
+        Normal (z) tests; t tests with ``design_df`` degrees of freedom under a survey
+        design.
+
+        Examples
+        --------
+        >>> import mnlogit
+        >>> res = mnlogit.fit("party3 ~ age + income", mnlogit.datasets.load_anes96())
+        >>> res.pvalues.round(4)
+        party3     Independent  Republican
+        term
+        Intercept       0.0001      0.0000
+        age             0.9321      0.4066
+        income          0.0000      0.0000
+        """
         z = self.theta / np.sqrt(np.diag(self.vcov))
         return self._wide(two_sided_pvalues(z, self.design_df))
 
     def cov_params(self) -> pd.DataFrame:
         """Covariance of the estimates, labelled by (outcome, term) in outcome-major order.
 
+        Returns
+        -------
+        pandas.DataFrame
+            Square, with the same (outcome, term) MultiIndex on rows and columns; the rows
+            and columns of coefficients that separation makes infinite are missing.
+
         Examples
         --------
         >>> import mnlogit
-        >>> res = mnlogit.fit("Species ~ Sepal_Length", mnlogit.datasets.load_iris())
+        >>> res = mnlogit.fit("party3 ~ age + income", mnlogit.datasets.load_anes96())
         >>> res.cov_params().shape
-        (4, 4)
+        (6, 6)
+        >>> cov = res.cov_params()
+        >>> round(float(cov.loc[("Independent", "income"), ("Independent", "income")]), 6)
+        0.000204
         """
         return pd.DataFrame(self.vcov, index=self._long_index, columns=self._long_index)
 
     def conf_int(self, alpha: float = 0.05) -> pd.DataFrame:
-        """Wald confidence intervals, one row per (outcome, term) (Student t with the
-        design degrees of freedom under a survey design).
+        """Wald confidence intervals, one row per (outcome, term).
+
+        Estimate ± z standard error (Student t with the design degrees of freedom under a
+        survey design).
+
+        Parameters
+        ----------
+        alpha : float, default 0.05
+            1 - confidence level.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``lower`` and ``upper``, indexed by (outcome, term) in outcome-major
+            order.
 
         Examples
         --------
         >>> import mnlogit
-        >>> res = mnlogit.fit("Species ~ Sepal_Length", mnlogit.datasets.load_iris())
+        >>> res = mnlogit.fit("party3 ~ age + income", mnlogit.datasets.load_anes96())
+        >>> res.conf_int().round(4)
+                                lower   upper
+        outcome     term
+        Independent Intercept -2.1011 -0.7050
+                    age       -0.0105  0.0096
+                    income     0.0322  0.0882
+        Republican  Intercept -2.3918 -1.0381
+                    age       -0.0054  0.0132
+                    income     0.0571  0.1110
         >>> list(res.conf_int(0.1).columns)
         ['lower', 'upper']
         """
@@ -317,12 +635,29 @@ class MNLogitResults:
     def odds_ratios(self, alpha: float = 0.05) -> pd.DataFrame:
         """Relative-risk ratios exp(coef) with exp-transformed confidence bounds.
 
+        Stata's ``mlogit, rrr``: the factor by which one more unit of a design column
+        multiplies the odds of an outcome against the reference.
+
+        Parameters
+        ----------
+        alpha : float, default 0.05
+            1 - confidence level of the bounds.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``odds_ratio``, ``lower`` and ``upper``, indexed by (outcome, term).
+
         Examples
         --------
         >>> import mnlogit
-        >>> res = mnlogit.fit("Species ~ Sepal_Length", mnlogit.datasets.load_iris())
-        >>> list(res.odds_ratios().columns)
-        ['odds_ratio', 'lower', 'upper']
+        >>> res = mnlogit.fit("party3 ~ age + income", mnlogit.datasets.load_anes96())
+        >>> res.odds_ratios().round(4).loc["Republican"]
+                   odds_ratio   lower   upper
+        term
+        Intercept      0.1800  0.0915  0.3541
+        age            1.0039  0.9947  1.0133
+        income         1.0877  1.0588  1.1174
         """
         ci = self.conf_int(alpha)
         return pd.DataFrame(
@@ -337,14 +672,34 @@ class MNLogitResults:
     def tidy(self, alpha: float = 0.05) -> pd.DataFrame:
         """One row per (outcome, term): estimate, std_error, statistic, p_value, CI, odds ratio.
 
-        This long table is what every report renders.
+        This long table is what every report renders (broom's ``tidy``).
+
+        Parameters
+        ----------
+        alpha : float, default 0.05
+            1 - confidence level of the intervals.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``outcome``, ``term``, ``estimate``, ``std_error``, ``statistic``,
+            ``p_value``, ``conf_low``, ``conf_high``, ``odds_ratio``, ``odds_ratio_low``,
+            ``odds_ratio_high`` and ``flag`` (``"separated"``, ``"aliased"`` or empty); one
+            row per coefficient in outcome-major order, aliased columns included as rows
+            with missing estimates.
 
         Examples
         --------
         >>> import mnlogit
-        >>> res = mnlogit.fit("Species ~ Sepal_Length", mnlogit.datasets.load_iris())
-        >>> res.tidy()[["outcome", "term"]].iloc[0].tolist()
-        ['versicolor', 'Intercept']
+        >>> res = mnlogit.fit("party3 ~ age + income", mnlogit.datasets.load_anes96())
+        >>> res.tidy()[["outcome", "term", "estimate", "p_value"]].round(4)
+               outcome       term  estimate  p_value
+        0  Independent  Intercept   -1.4031   0.0001
+        1  Independent        age   -0.0004   0.9321
+        2  Independent     income    0.0602   0.0000
+        3   Republican  Intercept   -1.7149   0.0000
+        4   Republican        age    0.0039   0.4066
+        5   Republican     income    0.0841   0.0000
         """
         se = np.sqrt(np.diag(self.vcov))
         z = self.theta / se
@@ -380,7 +735,17 @@ class MNLogitResults:
     # -- fit statistics -------------------------------------------------------------
     @property
     def llf(self) -> float:
-        """Log-likelihood at the estimates."""
+        """Log-likelihood at the estimates.
+
+        Under a survey design, the weighted log pseudo-likelihood.
+
+        Examples
+        --------
+        >>> import mnlogit
+        >>> res = mnlogit.fit("party3 ~ age + income", mnlogit.datasets.load_anes96())
+        >>> round(res.llf, 4)
+        -998.0771
+        """
         return float(self._estimate.llf)
 
     @cached_property
@@ -392,64 +757,151 @@ class MNLogitResults:
 
     @property
     def n_params(self) -> int:
-        """Number of estimated coefficients, k (J - 1)."""
+        """Number of estimated coefficients, k (J - 1).
+
+        Examples
+        --------
+        >>> import mnlogit
+        >>> res = mnlogit.fit("party3 ~ age + income", mnlogit.datasets.load_anes96())
+        >>> res.n_params
+        6
+        """
         return int(self.theta.size)
 
     @property
     def df_model(self) -> int:
-        """Model degrees of freedom: coefficients beyond the J - 1 intercepts."""
+        """Model degrees of freedom: coefficients beyond the J - 1 intercepts.
+
+        Examples
+        --------
+        >>> import mnlogit
+        >>> res = mnlogit.fit("party3 ~ age + income", mnlogit.datasets.load_anes96())
+        >>> res.df_model
+        4
+        """
         intercepts = len(self.outcomes) if self.model_frame.constant_column is not None else 0
         return self.n_params - intercepts
 
     @property
     def df_resid(self) -> float:
-        """Residual degrees of freedom, nobs - k (J - 1)."""
+        """Residual degrees of freedom, nobs - k (J - 1).
+
+        Examples
+        --------
+        >>> import mnlogit
+        >>> res = mnlogit.fit("party3 ~ age + income", mnlogit.datasets.load_anes96())
+        >>> res.df_resid
+        938.0
+        """
         return self.nobs - self.n_params
 
     @property
     def llr(self) -> float:
-        """Likelihood-ratio chi-squared statistic against the intercept-only model
-        (not under a survey design)."""
+        """Likelihood-ratio chi-squared statistic against the intercept-only model.
+
+        ``2 (llf - llnull)``; not available under a survey design (an
+        :class:`~mnlogit.MNLogitError` says so).
+
+        Examples
+        --------
+        >>> import mnlogit
+        >>> res = mnlogit.fit("party3 ~ age + income", mnlogit.datasets.load_anes96())
+        >>> round(res.llr, 4), round(2 * (res.llf - res.llnull), 4)
+        (45.1179, 45.1179)
+        """
         self._no_likelihood_inference("the likelihood-ratio test")
         return 2.0 * (self.llf - self.llnull)
 
     @property
     def llr_pvalue(self) -> float:
-        """p-value of the likelihood-ratio test with ``df_model`` degrees of freedom."""
+        """p-value of the likelihood-ratio test with ``df_model`` degrees of freedom.
+
+        Examples
+        --------
+        >>> import mnlogit
+        >>> res = mnlogit.fit("party3 ~ age + income", mnlogit.datasets.load_anes96())
+        >>> f"{res.llr_pvalue:.3g}"
+        '3.76e-09'
+        """
         return chi2_pvalue(self.llr, self.df_model)
 
     @property
     def prsquared(self) -> float:
-        """McFadden's pseudo R-squared, 1 - llf / llnull."""
+        """McFadden's pseudo R-squared, 1 - llf / llnull.
+
+        Examples
+        --------
+        >>> import mnlogit
+        >>> res = mnlogit.fit("party3 ~ age + income", mnlogit.datasets.load_anes96())
+        >>> round(res.prsquared, 4)
+        0.0221
+        """
         return 1.0 - self.llf / self.llnull
 
     @property
     def deviance(self) -> float:
-        """Deviance, -2 llf."""
+        """Deviance, -2 llf.
+
+        Examples
+        --------
+        >>> import mnlogit
+        >>> res = mnlogit.fit("party3 ~ age + income", mnlogit.datasets.load_anes96())
+        >>> round(res.deviance, 3)
+        1996.154
+        """
         return -2.0 * self.llf
 
     @property
     def aic(self) -> float:
-        """Akaike information criterion, -2 llf + 2 k (J - 1) (not under a survey design)."""
+        """Akaike information criterion, -2 llf + 2 k (J - 1) (not under a survey design).
+
+        Examples
+        --------
+        >>> import mnlogit
+        >>> res = mnlogit.fit("party3 ~ age + income", mnlogit.datasets.load_anes96())
+        >>> round(res.aic, 3)
+        2008.154
+        """
         self._no_likelihood_inference("AIC")
         return -2.0 * self.llf + 2.0 * self.n_params
 
     @property
     def bic(self) -> float:
-        """Bayesian information criterion, -2 llf + log(nobs) k (J - 1) (not under a
-        survey design)."""
+        """Bayesian information criterion, -2 llf + log(nobs) k (J - 1).
+
+        Not available under a survey design.
+
+        Examples
+        --------
+        >>> import mnlogit
+        >>> res = mnlogit.fit("party3 ~ age + income", mnlogit.datasets.load_anes96())
+        >>> round(float(res.bic), 3)
+        2037.255
+        """
         self._no_likelihood_inference("BIC")
         return -2.0 * self.llf + np.log(self.nobs) * self.n_params
 
     def fit_statistics(self) -> dict[str, Any]:
         """The header facts of the summary, as a dict.
 
+        Returns
+        -------
+        dict
+            Keys ``outcome``, ``reference``, ``outcome_levels``, ``nobs``, ``n_rows``,
+            ``weighted``, ``n_dropped``, ``dropped_levels``, ``llf``, ``llnull``, ``llr``,
+            ``llr_df``, ``llr_pvalue``, ``prsquared``, ``aic``, ``bic``, ``converged``,
+            ``iterations``, ``cov_type``, ``cov_correction``, ``n_clusters``,
+            ``cluster_var``, ``method``, ``formula``, ``aliased``, ``separation`` and
+            ``survey`` (the design's facts under a survey design, else None; the
+            likelihood-based entries are then None).
+
         Examples
         --------
         >>> import mnlogit
-        >>> res = mnlogit.fit("Species ~ Sepal_Length", mnlogit.datasets.load_iris())
-        >>> res.fit_statistics()["nobs"]
-        150.0
+        >>> res = mnlogit.fit("party3 ~ age + income", mnlogit.datasets.load_anes96())
+        >>> stats = res.fit_statistics()
+        >>> stats["nobs"], stats["llr_df"], stats["method"]
+        (944.0, 4, 'Newton-Raphson (MLE)')
         """
         frame = self.model_frame
         likelihood = not self.is_survey  # no LR test or information criteria otherwise
@@ -511,15 +963,29 @@ class MNLogitResults:
     ):
         """Regression table: a header of fit statistics and one block per outcome.
 
-        ``str()`` of the result is plain text; in a notebook it renders as HTML.
+        ``str()`` of the result is plain text; in a notebook it renders as HTML; it also
+        renders as LaTeX and Markdown (:class:`~mnlogit.report.summary.Summary`).
 
         Parameters
         ----------
-        alpha : 1 - confidence level of the intervals.
-        odds_ratios : show relative-risk ratios exp(coef) and their intervals
-            (Stata's ``mlogit, rrr``) instead of coefficients.
-        rename, keep, drop, order : choose, order and label the coefficient rows by
-            design column, term or variable, as in :func:`mnlogit.compare`.
+        alpha : float, default 0.05
+            1 - confidence level of the intervals.
+        odds_ratios : bool, default False
+            Show relative-risk ratios exp(coef) and their intervals (Stata's
+            ``mlogit, rrr``) instead of coefficients.
+        rename : dict, optional
+            Labels of design columns or terms, as in :func:`mnlogit.compare`.
+        keep : list of str, optional
+            Design columns, terms or data variables to show (default: all).
+        drop : list of str, optional
+            Design columns, terms or data variables to leave out.
+        order : list of str, optional
+            Design columns, terms or data variables to show first, in this order.
+
+        Returns
+        -------
+        mnlogit.report.summary.Summary
+            The formatted table.
 
         Examples
         --------
@@ -556,18 +1022,33 @@ class MNLogitResults:
     ) -> pd.DataFrame | pd.Series:
         """Predicted probabilities, most likely outcome or linear predictors.
 
+        Rows of ``newdata`` with missing values get missing predictions, with a
+        :class:`~mnlogit.MissingDataWarning`.
+
         Parameters
         ----------
-        newdata : DataFrame (formula fits: the design is rebuilt with the fit's
-            encoding -- levels, contrasts and stateful transforms) or array/DataFrame
-            of design columns (array fits). None: the rows used in fitting.
-        kind : ``"prob"`` (one column per outcome label), ``"class"`` (the most
-            likely label) or ``"linear"`` (log-odds against the reference).
-        se : with ``kind="prob"``, return the long table of probabilities with
+        newdata : pandas.DataFrame or array-like, optional
+            For a formula fit, a DataFrame with the formula's variables: the design is
+            rebuilt with the fit's encoding (levels, contrasts and stateful transforms).
+            For a fit on arrays, the design columns. None: the rows used in fitting.
+        kind : {"prob", "class", "linear"}, default "prob"
+            ``"prob"``: one column of probabilities per outcome label; ``"class"``: the
+            most likely label; ``"linear"``: the linear predictors (log-odds of each
+            non-reference outcome against the reference).
+        se : bool, default False
+            With ``kind="prob"``, return the long table of probabilities with
             delta-method standard errors and ``1 - alpha`` intervals
             (:meth:`get_prediction` ``.summary_frame()``).
+        alpha : float, default 0.05
+            1 - confidence level of the intervals (with ``se=True`` only).
 
-        Rows of ``newdata`` with missing values get missing predictions, with a warning.
+        Returns
+        -------
+        pandas.DataFrame or pandas.Series
+            Indexed like ``newdata``: a DataFrame of probabilities (``"prob"``) or linear
+            predictors (``"linear"``), a Series of labels (``"class"``), or the long table
+            of :meth:`~mnlogit.inference.prediction.PredictionResults.summary_frame`
+            (``se=True``).
 
         Examples
         --------
@@ -578,6 +1059,8 @@ class MNLogitResults:
            setosa  versicolor  virginica
         0   0.807       0.176      0.017
         1   0.918       0.077      0.005
+        >>> res.predict(df.head(2), kind="class").tolist()
+        ['setosa', 'setosa']
         """
         self.check_predict_kind(kind)
         if se:
@@ -616,8 +1099,19 @@ class MNLogitResults:
     def check_predict_kind(kind: Any) -> None:
         """Refuse a ``kind`` of prediction other than "prob", "class" or "linear".
 
+        Parameters
+        ----------
+        kind : object
+            The ``kind=`` argument given to :meth:`predict` (or the Dask engine's).
+
+        Raises
+        ------
+        DataError
+            If ``kind`` is not one of the three.
+
         Examples
         --------
+        >>> MNLogitResults.check_predict_kind("prob")
         >>> MNLogitResults.check_predict_kind("odds")
         Traceback (most recent call last):
         ...
@@ -632,21 +1126,45 @@ class MNLogitResults:
     ) -> MNLogitResults:
         """The same fit with another covariance type, as a new results object.
 
+        The estimates are not recomputed; standard errors, tests, intervals and tables
+        use the new covariance. The original results are unchanged.
+
         Parameters
         ----------
-        cov_type : ``"nonrobust"``, ``"HC0"``, ``"HC1"`` or ``"cluster"``
-            (see :mod:`mnlogit.inference.covariance` for the formulas).
-        groups : clusters: a column name of the fitted data or one label per row;
-            default: the clusters this fit already uses.
-        correction : small-sample factor of ``HC1`` and ``cluster``: ``"statsmodels"``
-            (N/(N-p); G/(G-1)·(N-1)/(N-p)), ``"stata"`` (N/(N-1); G/(G-1)) or None.
+        cov_type : {"nonrobust", "HC0", "HC1", "cluster"}
+            ``"nonrobust"`` (inverse information), ``"HC0"``, ``"HC1"`` (sandwich) or
+            ``"cluster"`` (cluster-robust); see :mod:`mnlogit.inference.covariance` for the
+            formulas.
+        groups : str or array-like, optional
+            Clusters for ``"cluster"``: a column name of the fitted data or one label per
+            row; default: the clusters this fit already uses.
+        correction : {"statsmodels", "stata"} or None, default "statsmodels"
+            Small-sample factor of ``HC1`` and ``cluster``: ``"statsmodels"`` (N/(N-p);
+            G/(G-1)·(N-1)/(N-p)), ``"stata"`` (N/(N-1); G/(G-1)) or None.
+
+        Returns
+        -------
+        MNLogitResults
+            A new results object sharing the estimates.
+
+        Raises
+        ------
+        MNLogitError
+            For a survey fit (its covariance is the linearized one its design implies).
 
         Examples
         --------
         >>> import mnlogit
-        >>> res = mnlogit.fit("Species ~ Sepal_Length", mnlogit.datasets.load_iris())
-        >>> res.with_cov_type("HC0").cov_type, res.cov_type
-        ('HC0', 'nonrobust')
+        >>> res = mnlogit.fit("party3 ~ age + income", mnlogit.datasets.load_anes96())
+        >>> robust = res.with_cov_type("HC1")
+        >>> robust.cov_type, res.cov_type
+        ('HC1', 'nonrobust')
+        >>> robust.bse.round(4)
+        party3     Independent  Republican
+        term
+        Intercept       0.3749      0.3515
+        age             0.0052      0.0048
+        income          0.0150      0.0138
         """
         if self.is_survey or cov_type == "linearized":
             raise MNLogitError(
@@ -673,12 +1191,40 @@ class MNLogitResults:
         equal: bool = False,
         value: Any = 0.0,
     ):
-        """Joint Wald test; see :func:`mnlogit.wald.wald_test`.
+        """Joint Wald test of linear restrictions on the coefficients.
+
+        See :func:`mnlogit.inference.wald.wald_test`. Under a survey design the result is
+        the design-adjusted F test (Stata's ``test`` after ``svy``).
+
+        Parameters
+        ----------
+        restriction : str, list of str or array-like
+            Term names (a design column, a formula term such as ``"C(educ)"`` or a data
+            variable): their coefficients are zero (or, with ``equal=True``, equal across
+            outcomes); or a matrix ``R`` with one column per coefficient in outcome-major
+            order, testing ``R theta = value``.
+        outcomes : list, optional
+            With term names, the equations (outcomes) the restriction applies to; default:
+            every non-reference outcome.
+        equal : bool, default False
+            With term names, test that the coefficients are equal across ``outcomes``
+            (at least two; the reference stands for zero) instead of zero.
+        value : float or array-like, default 0.0
+            ``q`` in ``R theta = q`` (matrix restrictions only).
+
+        Returns
+        -------
+        TestResult or FTestResult
+            ``statistic``, ``df`` and ``pvalue`` of the chi-squared test
+            (:class:`~mnlogit.inference.wald.TestResult`), or of the design-adjusted F
+            test under a survey design (``FTestResult``, with ``df_denom``).
 
         Examples
         --------
         >>> import mnlogit
         >>> res = mnlogit.fit("party3 ~ age + income", mnlogit.datasets.load_anes96())
+        >>> res.wald_test("income")
+        <Wald test: chi2(2) = 42.1140, p = 7.162e-10; H0: income = 0 in every equation>
         >>> res.wald_test("income", outcomes=["Independent", "Republican"], equal=True).df
         1
         """
@@ -687,14 +1233,27 @@ class MNLogitResults:
         return wald_test(self, restriction, outcomes, equal, value)
 
     def anova(self) -> pd.DataFrame:
-        """Per-term joint Wald tests; see :func:`mnlogit.inference.wald.anova`.
+        """Per-term joint Wald tests (each term zero in every equation), like ``car::Anova``.
+
+        See :func:`mnlogit.inference.wald.anova`. Formula fits test each formula term
+        (all its design columns), fits on arrays each design column; the intercept is left
+        out.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per term: ``df``, ``chi2`` and ``p_value`` (under a survey design
+            ``df``, ``df_denom``, ``F`` and ``p_value``, design-adjusted F tests).
 
         Examples
         --------
         >>> import mnlogit
         >>> res = mnlogit.fit("party3 ~ age + income", mnlogit.datasets.load_anes96())
-        >>> res.anova().columns.tolist()
-        ['df', 'chi2', 'p_value']
+        >>> res.anova().round(4)
+                df    chi2  p_value
+        term
+        age      2   0.900   0.6376
+        income   2  42.114   0.0000
         """
         from .inference.wald import anova
 
@@ -703,8 +1262,29 @@ class MNLogitResults:
     def iia_test(
         self, omit: Any = None, method: IIAMethod = "hausman", seed: Any = None
     ) -> IIATestResult | pd.DataFrame:
-        """Test of the independence of irrelevant alternatives (Hausman-McFadden,
-        suest or Small-Hsiao); see :func:`mnlogit.inference.specification.iia_test`.
+        """Test of the independence of irrelevant alternatives.
+
+        Hausman-McFadden, suest-based Hausman or Small-Hsiao test of leaving one outcome
+        out; see :func:`mnlogit.inference.specification.iia_test`. Needs a maximum-likelihood
+        fit with at least three outcomes, without a survey design.
+
+        Parameters
+        ----------
+        omit : label, optional
+            The outcome to leave out (not the reference); None tests each non-reference
+            outcome in turn, as Stata's ``mlogtest, iia`` does.
+        method : {"hausman", "suest", "small-hsiao"}, default "hausman"
+            The test (see :mod:`mnlogit.inference.specification`).
+        seed : int or numpy.random.Generator, optional
+            Seed or generator of the random split of ``"small-hsiao"`` (one split serves
+            every omitted outcome of a call); unused by the other methods.
+
+        Returns
+        -------
+        IIATestResult or pandas.DataFrame
+            For one omitted outcome: ``statistic``, ``df``, ``pvalue``, ``notes`` and
+            ``details``; for ``omit=None``: one row per omitted outcome with ``chi2``,
+            ``df``, ``p_value`` and ``note``.
 
         Examples
         --------
@@ -712,51 +1292,95 @@ class MNLogitResults:
         >>> res = mnlogit.fit("party3 ~ age + income", mnlogit.datasets.load_anes96())
         >>> res.iia_test("Republican").df
         3
+        >>> res.iia_test(method="suest").columns.tolist()
+        ['chi2', 'df', 'p_value', 'note']
         """
         from .inference.specification import iia_test
 
         return iia_test(self, omit, method, seed)
 
     def gof_test(self, groups: int = 10) -> GoodnessOfFitResult:
-        """Fagerland-Hosmer-Bofin goodness-of-fit test; see
-        :func:`mnlogit.inference.goodness_of_fit.gof_test`.
+        """Fagerland-Hosmer-Bofin goodness-of-fit test.
+
+        The multinomial Hosmer-Lemeshow test (R's ``generalhoslem::logitgof``): rows are
+        grouped by their predicted probability of not being the reference, and observed and
+        expected counts of each outcome are compared; see
+        :func:`mnlogit.inference.goodness_of_fit.gof_test`. Not under a survey design.
+
+        Parameters
+        ----------
+        groups : int, default 10
+            Number of groups g (at least 3; at most the number of distinct scores).
+
+        Returns
+        -------
+        GoodnessOfFitResult
+            ``statistic``, ``df`` = (g - 2)(J - 1), ``pvalue`` and ``table`` (observed and
+            expected counts per group). A warning flags expected counts below 1 or more
+            than a fifth of them below 5, where the chi-squared approximation is poor.
 
         Examples
         --------
         >>> import mnlogit
         >>> res = mnlogit.fit("party3 ~ age + income", mnlogit.datasets.load_anes96())
-        >>> res.gof_test(groups=8).df
-        12
+        >>> res.gof_test(groups=8)
+        <Fagerland-Hosmer-Bofin goodness-of-fit test, 8 groups: chi2(12) = 24.0205, p = 0.02021>
         """
         from .inference.goodness_of_fit import gof_test
 
         return gof_test(self, groups)
 
     def classification_table(self) -> ClassificationTable:
-        """Observed × predicted outcome counts with totals, accuracy and recall; see
-        :func:`mnlogit.inference.goodness_of_fit.classification_table`.
+        """Observed x predicted (most likely) outcome counts with totals, accuracy and recall.
+
+        See :func:`mnlogit.inference.goodness_of_fit.classification_table`; frequency
+        weights count as repeated rows.
+
+        Returns
+        -------
+        ClassificationTable
+            ``table`` (observed outcomes as rows, predicted as columns, with totals),
+            ``accuracy`` (the share predicted correctly) and ``recall`` (per observed
+            outcome).
 
         Examples
         --------
         >>> import mnlogit
-        >>> res = mnlogit.fit("Species ~ Sepal_Length", mnlogit.datasets.load_iris())
-        >>> round(res.classification_table().accuracy, 4)
-        0.7467
+        >>> res = mnlogit.fit("party3 ~ age + income", mnlogit.datasets.load_anes96())
+        >>> res.classification_table()
+        predicted        Democrat  Independent  Republican  Total
+        observed party3
+        Democrat            256.0          0.0       124.0  380.0
+        Independent         112.0          0.0       127.0  239.0
+        Republican          146.0          0.0       179.0  325.0
+        Total               514.0          0.0       430.0  944.0
+        Accuracy: 0.4608; recall by observed outcome: Democrat: 0.674, Independent: 0.000,
+        Republican: 0.551
         """
         from .inference.goodness_of_fit import classification_table
 
         return classification_table(self)
 
     def pred_table(self) -> np.ndarray:
-        """Observed (rows) × predicted (columns) counts as a J × J array, as statsmodels'
-        ``pred_table``; see :func:`mnlogit.inference.goodness_of_fit.pred_table`.
+        """Observed (rows) x predicted (columns) counts as a J x J array.
+
+        statsmodels' ``pred_table``, in ``outcome_levels`` order; see
+        :func:`mnlogit.inference.goodness_of_fit.pred_table`.
+
+        Returns
+        -------
+        numpy.ndarray
+            Counts (frequency-weighted) of the rows observed as outcome i and predicted
+            (most likely) as outcome j.
 
         Examples
         --------
         >>> import mnlogit
         >>> res = mnlogit.fit("Species ~ Sepal_Length", mnlogit.datasets.load_iris())
-        >>> float(res.pred_table().trace())
-        112.0
+        >>> res.pred_table()
+        array([[45.,  5.,  0.],
+               [ 6., 30., 14.],
+               [ 1., 12., 37.]])
         """
         from .inference.goodness_of_fit import pred_table
 
@@ -898,24 +1522,49 @@ class MNLogitResults:
         return nlcom(self, func, alpha, name)
 
     def get_prediction(self, newdata: Any = None, alpha: float = 0.05):
-        """Predicted probabilities with delta-method standard errors; see
-        :func:`mnlogit.inference.prediction.get_prediction`.
+        """Predicted probabilities with delta-method standard errors.
+
+        See :func:`mnlogit.inference.prediction.get_prediction`.
+
+        Parameters
+        ----------
+        newdata : pandas.DataFrame or array-like, optional
+            Rows to predict, as for :meth:`predict` (default: the rows used in fitting).
+        alpha : float, default 0.05
+            Default 1 - confidence level of the intervals of the result.
+
+        Returns
+        -------
+        mnlogit.inference.prediction.PredictionResults
+            ``predicted`` probabilities and their ``se``, with ``conf_int()`` and
+            ``summary_frame()``.
 
         Examples
         --------
         >>> import mnlogit
         >>> df = mnlogit.datasets.load_iris()
         >>> res = mnlogit.fit("Species ~ Sepal_Length", df)
-        >>> res.get_prediction(df.head(3)).se.shape
-        (3, 3)
+        >>> pred = res.get_prediction(df.head(3))
+        >>> pred.se.round(3)
+        Species  setosa  versicolor  virginica
+        0         0.062       0.057      0.011
+        1         0.040       0.038      0.004
+        2         0.021       0.021      0.001
         """
         from .inference.prediction import get_prediction
 
         return get_prediction(self, newdata, alpha)
 
     def save(self, path: Any) -> None:
-        """Save to ``path`` (JSON + npz, no pickle; written atomically, so a failed save
-        leaves an existing file as it was); read it back with :func:`mnlogit.load`.
+        """Save the fit to ``path`` without pickle; :func:`mnlogit.load` reads it back.
+
+        The file is a zip of JSON and npz, written atomically, so a failed save leaves
+        an existing file as it was.
+
+        Parameters
+        ----------
+        path : str or os.PathLike
+            The file to write (replaced if it exists); ``.mnlogit`` by convention.
 
         Examples
         --------
@@ -940,6 +1589,19 @@ class MNLogitResults:
 
     def plot_effects(self, variable: str, **options: Any) -> Any:
         """Effect plot of predicted probabilities; see :func:`mnlogit.plots.plot_effects`.
+
+        Parameters
+        ----------
+        variable : str
+            The variable on the horizontal axis.
+        **options
+            ``data``, ``at``, ``outcomes``, ``alpha``, ``n_points``, ``ax``: as in
+            :func:`mnlogit.plots.plot_effects`.
+
+        Returns
+        -------
+        matplotlib.axes.Axes
+            The axes drawn on.
 
         Examples
         --------
@@ -987,6 +1649,17 @@ class MNLogitResults:
 
     def plot_odds_ratios(self, **options: Any) -> Any:
         """Forest plot of relative-risk ratios; see :func:`mnlogit.plots.plot_odds_ratios`.
+
+        Parameters
+        ----------
+        **options
+            ``alpha``, ``terms``, ``intercept``, ``ax``: as in
+            :func:`mnlogit.plots.plot_odds_ratios`.
+
+        Returns
+        -------
+        matplotlib.axes.Axes
+            The axes drawn on (logarithmic horizontal axis).
 
         Examples
         --------
