@@ -92,7 +92,22 @@ class ClassifierProtocol:
 
     @classmethod
     def parameter_names(cls) -> list[str]:
-        """The hyper-parameters: the named arguments of ``__init__``, sorted."""
+        """The hyper-parameters: the named arguments of ``__init__``, sorted.
+
+        What :meth:`get_params` returns and :meth:`set_params` accepts, and what
+        scikit-learn's ``clone`` copies.
+
+        Returns
+        -------
+        list of str
+            The argument names, in alphabetical order.
+
+        Examples
+        --------
+        >>> from mnlogit.nn import MLP
+        >>> MLP.parameter_names()[:4]
+        ['activation', 'batch_size', 'dtype', 'epochs']
+        """
         signature = inspect.signature(cls.__init__)
         return sorted(
             name
