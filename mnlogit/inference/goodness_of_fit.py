@@ -39,9 +39,29 @@ from .distributions import chi2_pvalue
 class GoodnessOfFitResult:
     """The Fagerland-Hosmer-Bofin test: statistic, df, p-value and the grouped table.
 
-    ``table`` has one row per group (its score interval) and, for each outcome,
-    the observed and the expected count (columns ``("observed", outcome)`` and
-    ``("expected", outcome)``).
+    What :meth:`~mnlogit.MNLogitResults.gof_test` returns.
+
+    Parameters
+    ----------
+    statistic : float
+        Pearson's chi-squared over the groups x outcomes table of observed and
+        expected counts.
+    df : int
+        Its degrees of freedom, (g - 2)(J - 1) for g non-empty groups and J outcomes.
+    table : pandas.DataFrame
+        One row per group (indexed by its interval of the score
+        ``1 - P(reference)``) and, for each outcome, the observed and the expected
+        count (columns ``("observed", outcome)`` and ``("expected", outcome)``).
+
+    Examples
+    --------
+    >>> import mnlogit
+    >>> res = mnlogit.fit("party3 ~ age + income", mnlogit.datasets.load_anes96())
+    >>> test = res.gof_test(groups=8)
+    >>> test
+    <Fagerland-Hosmer-Bofin goodness-of-fit test, 8 groups: chi2(12) = 24.0205, p = 0.02021>
+    >>> test.table["observed"].iloc[0].tolist(), test.table.index[0]
+    ([60.0, 30.0, 28.0], '[0.32, 0.4513]')
     """
 
     statistic: float
@@ -50,7 +70,14 @@ class GoodnessOfFitResult:
 
     @property
     def pvalue(self) -> float:
-        """Upper-tail chi-squared probability of the statistic."""
+        """Upper-tail chi-squared probability of the statistic.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> round(GoodnessOfFitResult(21.026, 12, pd.DataFrame()).pvalue, 4)
+        0.05
+        """
         return chi2_pvalue(self.statistic, self.df)
 
     def __repr__(self) -> str:
@@ -64,9 +91,28 @@ class GoodnessOfFitResult:
 class ClassificationTable:
     """Observed × predicted (most likely) outcome counts, with totals, accuracy and recall.
 
-    ``table`` has the observed outcomes as rows and the predicted ones as columns,
-    plus a ``Total`` row and column; ``recall`` is, per observed outcome, the share
-    predicted correctly; ``accuracy`` the share of all observations.
+    What :meth:`~mnlogit.MNLogitResults.classification_table` returns; ``print`` shows
+    the table with its accuracy and recall.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Counts with the observed outcomes as rows and the predicted ones as columns,
+        plus a ``Total`` row and column (frequency-weighted).
+    accuracy : float
+        The share of all observations predicted correctly.
+    recall : pandas.Series
+        Per observed outcome, the share of its observations predicted correctly.
+
+    Examples
+    --------
+    >>> import mnlogit
+    >>> res = mnlogit.fit("party3 ~ age + income", mnlogit.datasets.load_anes96())
+    >>> table = res.classification_table()
+    >>> round(table.accuracy, 4), table.recall.round(3).tolist()
+    (0.4608, [0.674, 0.0, 0.551])
+    >>> float(table.table.loc["Total", "Total"])
+    944.0
     """
 
     table: pd.DataFrame

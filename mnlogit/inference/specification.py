@@ -59,13 +59,36 @@ IIA_METHODS: dict[str, str] = {
 
 @dataclass(frozen=True)
 class IIATestResult:
-    """One IIA test: the omitted outcome, chi-squared statistic, df, p-value; ``details``
-    says how the covariance (or the split) was made, ``notes`` flag doubtful results.
+    """One IIA test: the omitted outcome, chi-squared statistic, df and p-value.
+
+    What :meth:`~mnlogit.MNLogitResults.iia_test` returns for one omitted outcome.
+
+    Parameters
+    ----------
+    method : {"hausman", "suest", "small-hsiao"}
+        The test.
+    omitted : label
+        The outcome left out of the restricted fit.
+    statistic : float
+        The chi-squared statistic (a Hausman statistic can be negative: then the
+        p-value is 1 and a note says so).
+    df : int
+        Its degrees of freedom.
+    notes : tuple of str, default ()
+        Warnings about doubtful results (a negative statistic, a singular
+        covariance difference, ...).
+    details : str, default ""
+        How the covariance (or the random split) was made.
 
     Examples
     --------
     >>> IIATestResult("hausman", "vocation", 3.2, 4)
     <Hausman-McFadden IIA test omitting 'vocation': chi2(4) = 3.2000, p = 0.5249>
+    >>> import mnlogit
+    >>> res = mnlogit.fit("party3 ~ age + income", mnlogit.datasets.load_anes96())
+    >>> res.iia_test("Republican")
+    <Hausman-McFadden IIA test omitting 'Republican': chi2(3) = 0.3101, p = 0.9581>
+      (model-based covariances (inverse information) of both fits)
     """
 
     method: str
@@ -77,7 +100,15 @@ class IIATestResult:
 
     @property
     def pvalue(self) -> float:
-        """Upper-tail chi-squared probability (1 for a negative statistic)."""
+        """Upper-tail chi-squared probability (1 for a negative statistic).
+
+        Examples
+        --------
+        >>> round(IIATestResult("hausman", "vocation", 3.2, 4).pvalue, 4)
+        0.5249
+        >>> IIATestResult("hausman", "vocation", -0.5, 4).pvalue
+        1.0
+        """
         return chi2_pvalue(self.statistic, self.df)
 
     def __repr__(self) -> str:

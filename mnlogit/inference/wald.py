@@ -88,13 +88,44 @@ class TestResult:
 
 @dataclass(frozen=True)
 class FTestResult:
-    """A design-adjusted Wald F test (survey fits): F, its degrees of freedom, p-value
-    and the unadjusted Wald chi-squared it came from.
+    """A design-adjusted Wald F test of a survey fit.
+
+    What :meth:`~mnlogit.MNLogitResults.wald_test` returns under a survey design
+    (Stata's ``test`` after ``svy``): the Wald chi-squared ``W`` of ``df``
+    restrictions becomes ``F = (d - df + 1) / (d df) W`` on ``(df, d - df + 1)``
+    degrees of freedom, with ``d`` the design degrees of freedom.
+
+    Parameters
+    ----------
+    test : str
+        Its kind (``"Wald"``).
+    statistic : float
+        The adjusted F statistic.
+    df : int
+        Numerator degrees of freedom: the number of restrictions.
+    df_denom : float
+        Denominator degrees of freedom, ``design_df - df + 1``.
+    hypothesis : str
+        The null hypothesis in words.
+    cov_type : str, default "linearized"
+        The covariance the test used.
+    chi2 : float, optional
+        The unadjusted Wald chi-squared statistic it came from.
 
     Examples
     --------
     >>> FTestResult("Wald", 4.6875, 2, 15.0, "x = 0", chi2=10.0)
     <Wald test: F(2, 15) = 4.6875, p = 0.02622; H0: x = 0 [design-adjusted]>
+
+    From a survey fit (ANES 1996 stratified by education):
+
+    >>> import mnlogit
+    >>> df = mnlogit.datasets.load_anes96()
+    >>> design = mnlogit.SurveyDesign(strata="educ")
+    >>> res = mnlogit.fit("party3 ~ age + income", df, design=design)
+    >>> test = res.wald_test("income")
+    >>> test.df, test.df_denom, round(test.statistic, 4), round(test.chi2, 4)
+    (2, 936.0, 21.0716, 42.1883)
     """
 
     __test__ = False  # not a pytest test class
@@ -109,7 +140,13 @@ class FTestResult:
 
     @property
     def pvalue(self) -> float:
-        """Upper-tail F probability of the statistic."""
+        """Upper-tail F probability of the statistic.
+
+        Examples
+        --------
+        >>> round(FTestResult("Wald", 4.6875, 2, 15.0, "x = 0", chi2=10.0).pvalue, 5)
+        0.02622
+        """
         return float(stats.f.sf(self.statistic, self.df, self.df_denom))
 
     def __repr__(self) -> str:
