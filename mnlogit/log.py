@@ -133,8 +133,9 @@ class IterationReporter:
         if "seconds" in row:  # the history holds cumulative seconds since the start
             seconds = float(row["seconds"]) - self._last_seconds
             self._last_seconds = float(row["seconds"])
-        line = format_iteration(row, seconds)
-        self.logger.info("%s", line)
+        if self.verbose or self.logger.isEnabledFor(logging.INFO):
+            line = format_iteration(row, seconds)
+            self.logger.info("%s", line)
         if self.verbose:
             stream = sys.stderr if self.stream is None else self.stream
             print(f"{self.label} {line}", file=stream, flush=True)
