@@ -91,8 +91,13 @@ def effect_grid(
     frame = results.model_frame
     if frame.spec is None:
         names = list(results.exog_names)
-        if variable not in names:
-            raise MNLogitError(f"{variable!r} is not a design column ({', '.join(names)})")
+        if data is not None:
+            raise DataError("data= is for formula fits; array fits use their design rows")
+        unknown = [n for n in [variable, *at] if n not in names]
+        if unknown:
+            raise MNLogitError(
+                f"{', '.join(map(repr, unknown))} not among the design columns ({', '.join(names)})"
+            )
         X = frame.X
         grid = pd.DataFrame(
             {n: np.full(n_points, at.get(n, X[:, j].mean())) for j, n in enumerate(names)}

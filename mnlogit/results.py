@@ -879,7 +879,7 @@ class MNLogitResults:
         2037.255
         """
         self._no_likelihood_inference("BIC")
-        return -2.0 * self.llf + np.log(self.nobs) * self.n_params
+        return float(-2.0 * self.llf + np.log(self.nobs) * self.n_params)
 
     def fit_statistics(self) -> dict[str, Any]:
         """The header facts of the summary, as a dict.

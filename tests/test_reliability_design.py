@@ -272,3 +272,16 @@ def test_dask_refusals_say_what_learns_from_all_rows():
         mnlogit.fit("y ~ bs(x, df=4)", ddf, progress=False)
     with pytest.raises(FormulaError, match="a stateful transform inside an expression"):
         mnlogit.fit("y ~ center(np.log(x + 1))", ddf, progress=False)
+
+
+def test_effect_grids_of_array_fits_refuse_what_they_cannot_use():
+    # Before: data= and unknown names in at= were silently ignored for array fits.
+    from mnlogit.plots import effect_grid
+
+    df = _data(300)
+    res = mnlogit.MNLogit(df["y"], df[["x", "z"]].assign(const=1.0)).fit()
+    with pytest.raises(DataError, match="data= is for formula fits"):
+        effect_grid(res, "x", data=df)
+    with pytest.raises(MNLogitError, match="'nope' not among the design columns"):
+        effect_grid(res, "x", at={"nope": 1.0})
+    assert effect_grid(res, "x", at={"z": 0.5}, n_points=3)["z"].tolist() == [0.5] * 3

@@ -553,9 +553,9 @@ def _nested_psus(
     if repeated.any():
         first = strata_of[repeated].iloc[0]
         in_strata = strata_of.loc[strata_of["psu"] == first["psu"], "stratum"]
-        shown = ", ".join(repr(labels[h]) for h in in_strata)
+        shown = ", ".join(repr(_scalar(labels[h])) for h in in_strata)
         raise DataError(
-            f"PSU {psu[codes == first['psu']][0]!r} of {names['psu']!r} appears in strata "
+            f"PSU {_scalar(psu[codes == first['psu']][0])!r} of {names['psu']!r} appears in strata "
             f"{shown} of {names['strata']!r}: PSU codes repeat across strata; pass "
             "nest=True if they are numbered within each stratum"
         )
@@ -580,7 +580,7 @@ def _sampling_fractions(
     varies = np.flatnonzero(low != high)
     if varies.size:
         raise DataError(
-            f"fpc {label!r} varies within stratum {labels[varies[0]]!r} "
+            f"fpc {label!r} varies within stratum {_scalar(labels[varies[0]])!r} "
             f"({low[varies[0]]:g} to {high[varies[0]]:g}); it must be one value per stratum"
         )
     if (low <= 1).all():
@@ -593,7 +593,7 @@ def _sampling_fractions(
     if short.size:
         h = short[0]
         raise DataError(
-            f"fpc {label!r} of stratum {labels[h]!r} is {low[h]:g}, smaller than the "
+            f"fpc {label!r} of stratum {_scalar(labels[h])!r} is {low[h]:g}, smaller than the "
             f"{psus_per_stratum[h]} PSUs sampled there; fpc is the number of PSUs in the "
             "stratum's population (or the sampling fraction)"
         )
@@ -612,3 +612,8 @@ def _subpop_mask(subpop: Any, data: Columns | None, n_rows: int) -> np.ndarray:
     if not values.any():
         raise DataError(f"subpopulation {label!r} has no rows")
     return values
+
+
+def _scalar(value: Any) -> Any:
+    """numpy scalars as Python values, so messages show 3, not np.int64(3)."""
+    return value.item() if isinstance(value, np.generic) else value
