@@ -7,6 +7,11 @@ without also catching unrelated numpy or pandas failures.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from types import FrameType
+
 
 class MNLogitError(ValueError):
     """Base class of every error raised by mnlogit for bad input or an impossible fit.
@@ -222,7 +227,7 @@ def warn(message: str, category: type[Warning]) -> None:
     import warnings
 
     package = os.path.dirname(os.path.abspath(__file__)) + os.sep
-    frame = sys._getframe(1)
+    frame: FrameType | None = sys._getframe(1)
     level = 2
     while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(package):
         frame = frame.f_back

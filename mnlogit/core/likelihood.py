@@ -13,9 +13,11 @@ The softmax is computed through a shifted log-sum-exp and never overflows.
 from __future__ import annotations
 
 import functools
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 import numpy as np
+
+ArraysT = TypeVar("ArraysT", bound=tuple[np.ndarray, ...])
 
 
 def log_softmax_inplace(logits: np.ndarray, probs: np.ndarray, work: np.ndarray) -> None:
@@ -85,7 +87,7 @@ def outcome_pairs(n_free: int) -> tuple[np.ndarray, np.ndarray]:
     return _read_only(np.triu_indices(n_free))
 
 
-def _read_only(arrays: tuple[np.ndarray, ...]) -> tuple[np.ndarray, ...]:
+def _read_only(arrays: ArraysT) -> ArraysT:
     for array in arrays:
         array.flags.writeable = False
     return arrays

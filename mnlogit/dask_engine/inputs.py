@@ -31,9 +31,10 @@ def as_dask_frame(data: Any) -> Any:
         try:
             return dd.read_parquet(path)
         except (OSError, ValueError) as err:  # pyarrow's ArrowInvalid is a ValueError
-            while err.__cause__ is not None or err.__context__ is not None:
-                err = err.__cause__ or err.__context__  # the reader's own words
-            raise DataError(f"cannot read {path!r} as Parquet: {err}") from None
+            reason: BaseException = err
+            while (inner := reason.__cause__ or reason.__context__) is not None:
+                reason = inner  # the reader's own words
+            raise DataError(f"cannot read {path!r} as Parquet: {reason}") from None
     if not is_dask_collection(data):
         raise DataError(f"expected a Dask DataFrame or a Parquet path, got {type(data).__name__}")
     return data

@@ -19,7 +19,7 @@ import numpy as np
 from ..exceptions import DataError
 
 # IDX type code -> big-endian numpy dtype.
-_TYPES = {
+_TYPES: dict[int, np.dtype] = {
     0x08: np.dtype(">u1"),
     0x09: np.dtype(">i1"),
     0x0B: np.dtype(">i2"),

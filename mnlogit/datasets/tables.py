@@ -73,12 +73,14 @@ def load_anes96() -> pd.DataFrame:
     """
     df = _read_csv("anes96.csv")
     df["logpopul"] = np.log(df["popul"] + 0.1)
-    df["party"] = pd.Categorical.from_codes(df["PID"], PARTY_LABELS, ordered=True)
+    df["party"] = pd.Categorical.from_codes(df["PID"], pd.Index(PARTY_LABELS), ordered=True)
     party3 = np.array(["Democrat"] * 2 + ["Independent"] * 3 + ["Republican"] * 2)
     df["party3"] = pd.Categorical(
         party3[df["PID"]], categories=["Democrat", "Independent", "Republican"]
     )
-    df["education"] = pd.Categorical.from_codes(df["educ"] - 1, EDUCATION_LABELS, ordered=True)
+    df["education"] = pd.Categorical.from_codes(
+        df["educ"] - 1, pd.Index(EDUCATION_LABELS), ordered=True
+    )
     df["vote_for"] = np.where(df["vote"] == 1, "Dole", "Clinton")
     return df
 
@@ -206,6 +208,6 @@ def make_multinomial(
     draws = (probs.cumsum(axis=1) < rng.random(n)[:, None]).sum(axis=1)
     labels = [f"y{j}" for j in range(k)]
     data = pd.DataFrame(X, columns=[f"x{j + 1}" for j in range(p)])
-    data.insert(0, "y", pd.Categorical.from_codes(np.minimum(draws, k - 1), labels))
+    data.insert(0, "y", pd.Categorical.from_codes(np.minimum(draws, k - 1), pd.Index(labels)))
     truth = pd.DataFrame(coef, index=["Intercept"] + list(data.columns[1:]), columns=labels[1:])
     return data, truth

@@ -59,7 +59,7 @@ def check_magnitudes(largest: np.ndarray, names: Sequence[str], fitting: bool = 
         bad |= (largest > 0) & (largest < 1.0 / MAX_MAGNITUDE)
     if bad.any():
         columns = ", ".join(
-            f"{names[j]!r} (largest |value| {largest[j]:.3g})" for j in np.flatnonzero(bad)
+            f"{names[j]!r} (largest |value| {largest[j]:.3g})" for j in np.flatnonzero(bad).tolist()
         )
         limit = "above 1e100" if not fitting else "above 1e100 or, when nonzero, all below 1e-100"
         raise DataError(
@@ -89,7 +89,8 @@ are not
     bad = ~np.isfinite(X)
     if bad.any():
         columns = [
-            f"{names[j]!r} ({int(bad[:, j].sum())} values)" for j in np.flatnonzero(bad.any(0))
+            f"{names[j]!r} ({int(bad[:, j].sum())} values)"
+            for j in np.flatnonzero(bad.any(0)).tolist()
         ]
         raise DataError(
             f"design columns contain infinite values: {', '.join(columns)} (in the data or "
@@ -200,7 +201,7 @@ def check_weights(
         raise DataError(f"weights must be non-negative; {int((w < 0).sum())} are negative")
     if w.sum() <= 0:
         raise DataError("weights sum to zero: no observations to fit")
-    empty = [levels[j] for j in np.flatnonzero(totals == 0)]
+    empty = [levels[j] for j in np.flatnonzero(totals == 0).tolist()]
     if empty:
         # Its coefficients would diverge to -inf: the level is as absent as one without rows.
         raise DataError(

@@ -45,6 +45,15 @@ TRANSFORM_ARGUMENTS: dict[str, dict[str, Any]] = {
 }
 TRANSFORM_ARGUMENTS["scale"] = TRANSFORM_ARGUMENTS["standardize"]
 TRANSFORM_ARGUMENTS["cc"] = TRANSFORM_ARGUMENTS["cr"]
+# The recipe of each of those transforms (scale is standardize under another name).
+TRANSFORM_RECIPES: dict[str, Recipe] = {
+    "center": "center",
+    "standardize": "standardize",
+    "scale": "standardize",
+    "bs": "bs",
+    "cr": "cr",
+    "cc": "cc",
+}
 
 
 @dataclass(frozen=True)
@@ -159,15 +168,15 @@ def classify(code: str) -> FactorRecipe:
     options = dict(defaults)
     if len(node.args) - 1 > len(names):
         return expression
-    pairs = list(zip(names, node.args[1:], strict=False))
+    # A keyword's name is None for **mapping, which is not a literal option.
+    pairs: list[tuple[str | None, ast.expr]] = list(zip(names, node.args[1:], strict=False))
     pairs += [(k.arg, k.value) for k in node.keywords]
     for key, value in pairs:
         ok, literal = _literal(value)
-        if key not in defaults or not ok:
+        if key is None or key not in defaults or not ok:
             return expression
         options[key] = tuple(literal) if isinstance(literal, list) else literal
-    recipe = "standardize" if name == "scale" else name
-    return FactorRecipe(code, recipe, first, options=options)  # type: ignore[arg-type]
+    return FactorRecipe(code, TRANSFORM_RECIPES[name], first, options=options)
 
 
 def _categorical(code: str, node: ast.Call, column: str) -> FactorRecipe | None:

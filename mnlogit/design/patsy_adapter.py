@@ -247,7 +247,7 @@ class PatsyExpression:
         """
         plain: dict[str, dict[str, Any]] = {}
         for name, obj in self.state["transforms"].items():
-            attributes = {}
+            attributes: dict[str, Any] = {}
             for attr, value in vars(obj).items():
                 if isinstance(value, np.ndarray) and value.dtype.kind in "iufb":
                     attributes[attr] = value

@@ -147,10 +147,10 @@ class ComparisonTable:
             return "  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(cells))
 
         out = ["=" * total, line(self.columns).rstrip(), "=" * total]
-        for title, rows in self.sections:
+        for title, section_rows in self.sections:
             if title:
                 out += [title, "-" * total]
-            out += [line(r).rstrip() for r in rows]
+            out += [line(r).rstrip() for r in section_rows]
             out.append("-" * total)
         out[-1] = "=" * total
         return "\n".join(out + list(self.notes))
@@ -458,7 +458,9 @@ def _fitted_models(results: Any) -> list[Any]:
     return results
 
 
-def _cells(row: Any, interval: str, show_stars: bool, digits: int, odds_ratios: bool):
+def _cells(
+    row: Any, interval: str, show_stars: bool, digits: int, odds_ratios: bool
+) -> tuple[str, str]:
     if row is None or row["flag"] == "aliased":
         return ("(aliased)" if row is not None else ""), ""
     if odds_ratios:
@@ -482,7 +484,9 @@ def _statistics(results: Sequence[Any], names: Sequence[str]) -> tuple[tuple[str
     return tuple(rows)
 
 
-def _notes(results, interval, show_stars, alpha, odds_ratios) -> tuple[str, ...]:
+def _notes(
+    results: Sequence[Any], interval: str, show_stars: bool, alpha: float, odds_ratios: bool
+) -> tuple[str, ...]:
     what = "Relative-risk ratios exp(coef)" if odds_ratios else "Coefficients (log relative-risk)"
     reference = results[0].reference
     spread = (
