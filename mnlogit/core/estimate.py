@@ -314,7 +314,7 @@ def check_design(frame: ModelFrame, source: ArraySource, drop_aliased: bool = Fa
     blocks = (X if w is None else X * np.sqrt(w)[:, None] for X, _, w in source.blocks())
     aliasing = find_aliased(triangular_factor(blocks, frame.n_terms))
     if aliasing.aliased and frame.weights is not None:
-        _check_weight_range(frame, aliasing)
+        _check_weight_range(frame, frame.weights, aliasing)
     if aliasing.aliased and not drop_aliased:
         raise CollinearityError(
             f"the design matrix is rank deficient: {aliasing.describe(frame.exog_names)}. "
@@ -369,14 +369,13 @@ def memory_limit() -> float | None:
     return min(bounds) if bounds else None
 
 
-def _check_weight_range(frame: ModelFrame, aliasing: Aliasing) -> None:
+def _check_weight_range(frame: ModelFrame, weights: np.ndarray, aliasing: Aliasing) -> None:
     """Refuse weights whose range alone makes a full-rank design look aliased.
 
     Next to a weight of 1e90 the other rows count for less than double precision can
     hold: the weighted design is rank deficient although the rows themselves are not,
     and the remedy is the weights, not the columns.
     """
-    weights = frame.weights
     used = weights > 0
     if find_aliased(triangular_factor([frame.X[used]], frame.n_terms)).aliased:
         return
@@ -412,6 +411,7 @@ def clearly_full_rank(source: ArraySource) -> bool:
 
 def _separation(frame: ModelFrame) -> Separation:
     outcome = frame.outcome
+    w: np.ndarray | None
     if frame.patterns is not None:  # the distinct rows separate exactly as all rows do
         X, y, w = frame.patterns.X, frame.patterns.y, frame.patterns.weights
     else:

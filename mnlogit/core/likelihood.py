@@ -73,6 +73,18 @@ class Derivatives(NamedTuple):
     gradient: np.ndarray
     hessian: np.ndarray | None
 
+    def required_hessian(self) -> np.ndarray:
+        """The Hessian, of a pass asked for it (a gradient-only pass has None).
+
+        Examples
+        --------
+        >>> Derivatives(0.0, np.zeros(1), -np.eye(1)).required_hessian()
+        array([[-1.]])
+        """
+        if self.hessian is None:
+            raise ValueError("the derivatives of a gradient-only pass have no Hessian")
+        return self.hessian
+
 
 @functools.cache
 def outcome_pairs(n_free: int) -> tuple[np.ndarray, np.ndarray]:

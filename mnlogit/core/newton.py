@@ -150,7 +150,7 @@ def newton(
     message = f"maximum number of iterations ({maxiter}) reached"
     previous = np.inf
     for iteration in range(1, maxiter + 1):
-        step, _ = newton_direction(current.gradient, current.hessian)
+        step, _ = newton_direction(current.gradient, current.required_hessian())
         decrement = float(current.gradient @ step) / scale
         merit = decrement if scoring else None
         theta, candidate, step_size = _line_search(evaluate, theta, step, current, scale, merit)
@@ -194,12 +194,13 @@ def _finish(
     theta: np.ndarray, current: Derivatives, converged: bool, message: str, rows: list[dict]
 ) -> NewtonResult:
     """The result, with convergence withdrawn at non-finite or non-definite estimates."""
+    hessian = current.required_hessian()
     finite = bool(
         np.isfinite(theta).all()
         and np.isfinite(current.gradient).all()
-        and np.isfinite(current.hessian).all()
+        and np.isfinite(hessian).all()
     )
-    _, definite = newton_direction(current.gradient, current.hessian) if finite else (None, False)
+    _, definite = newton_direction(current.gradient, hessian) if finite else (None, False)
     if converged and not finite:
         converged, message = False, "non-finite values at the estimate"
     elif converged and not definite:
@@ -212,7 +213,7 @@ def _finish(
         theta,
         current.llf,
         current.gradient,
-        current.hessian,
+        hessian,
         converged,
         len(rows),
         history,
@@ -247,11 +248,13 @@ def _line_search(
 
 
 def _decrement(derivatives: Derivatives) -> float:
-    step, _ = newton_direction(derivatives.gradient, derivatives.hessian)
+    step, _ = newton_direction(derivatives.gradient, derivatives.required_hessian())
     return float(derivatives.gradient @ step)
 
 
-def _row(iteration: int, current: Derivatives, decrement: float, step_size: float, start: float):
+def _row(
+    iteration: int, current: Derivatives, decrement: float, step_size: float, start: float
+) -> dict[str, float]:
     return {
         "iteration": iteration,
         "llf": current.llf,
@@ -356,7 +359,7 @@ def newton_reusing_hessian(
     if not np.isfinite(current.llf):
         raise FloatingPointError("log-likelihood is not finite at the starting values")
     if hessian0 is None:
-        hess, exact = current.hessian, True
+        hess, exact = current.required_hessian(), True
     else:
         hess, exact = hessian0, exact_start
     rows: list[dict] = []
@@ -371,7 +374,7 @@ def newton_reusing_hessian(
         decrement = float(current.gradient @ step) / scale
         if not exact and (refresh or decrement <= tight or decrement > previous / 4.0):
             current = derivatives(theta, True)
-            hess, exact = current.hessian, True
+            hess, exact = current.required_hessian(), True
             step, _ = newton_direction(current.gradient, hess)
             decrement = float(current.gradient @ step) / scale
         small_change = abs(change) <= ftol * max(scale, abs(current.llf))
@@ -402,7 +405,7 @@ def newton_reusing_hessian(
             break
         change = candidate.llf - current.llf
         if far:
-            hess = candidate.hessian
+            hess = candidate.required_hessian()
         else:
             hess = secant_update(hess, new_theta - theta, candidate.gradient - current.gradient)
         theta, current, exact = new_theta, candidate, far

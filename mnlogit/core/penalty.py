@@ -79,7 +79,7 @@ def ridge_evaluator(
         return Derivatives(
             plain.llf - 0.5 * lam * float(penalised @ theta),
             plain.gradient - lam * penalised,
-            plain.hessian - lam * np.diag(mask),
+            plain.required_hessian() - lam * np.diag(mask),
         )
 
     return evaluate
@@ -100,7 +100,7 @@ def firth_evaluator(source: ArraySource) -> Callable[[np.ndarray], Derivatives]:
     def evaluate(theta: np.ndarray) -> Derivatives:
         plain = source.derivatives(theta)
         try:
-            factor = linalg.cho_factor(-plain.hessian, lower=True, check_finite=False)
+            factor = linalg.cho_factor(-plain.required_hessian(), lower=True, check_finite=False)
         except linalg.LinAlgError:
             return Derivatives(-np.inf, plain.gradient, plain.hessian)
         log_det = 2.0 * float(np.log(np.diag(factor[0])).sum())

@@ -204,7 +204,7 @@ def _maximise_margins(A: sparse.csr_matrix) -> np.ndarray | None:
         solution = optimize.linprog(
             objective, A_ub=-subset, b_ub=np.zeros(rows.size), bounds=(-1.0, 1.0), method="highs"
         )
-        if solution.status != 0:
+        if solution.status != 0 or solution.x is None:
             return None
         margins = A @ solution.x
         violated = np.flatnonzero(margins < -_FEASIBILITY)

@@ -159,6 +159,7 @@ class ArraySource:
                 )
                 llf += part
                 total = sums if total is None else np.add(total, sums, out=total)
+            assert total is not None, "a span of no rows"  # spans split n_rows >= 1 rows
             return llf, total
 
         flops = self.row_flops[0 if hessian else 1] * self.n_rows

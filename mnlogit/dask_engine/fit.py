@@ -176,6 +176,7 @@ def fit_dask(
         )
     # The results' lazy rows rebuild from the source, so they do not pin persisted blocks.
     X, w = _lazy_rows(rebuilt, [s.n_rows for s in block_facts], n_terms, weights is not None)
+    constant, first = constant_column(stats), stats.first_row
     frame = DaskModelFrame(
         X=X,
         outcome=outcome,
@@ -185,10 +186,8 @@ def fit_dask(
         n_dropped=n_dropped,
         dropped_by_column=scan.missing,
         spec=spec,
-        constant_column=constant_column(stats),
-        constant_value=1.0
-        if constant_column(stats) is None
-        else float(stats.first_row[constant_column(stats)]),
+        constant_column=constant,
+        constant_value=1.0 if constant is None or first is None else float(first[constant]),
         data=ddf,
         formula=formula,
         weights_name=weights,

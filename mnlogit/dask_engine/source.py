@@ -51,8 +51,13 @@ def add_derivatives(*parts: Derivatives) -> Derivatives:
     >>> add_derivatives(d, d).llf
     2.0
     """
-    hessian = None if parts[0].hessian is None else sum(p.hessian for p in parts)
-    return Derivatives(float(sum(p.llf for p in parts)), sum(p.gradient for p in parts), hessian)
+    # Sums from zero arrays (not sum()'s integer 0): the same values, typed as arrays.
+    first = parts[0]
+    gradient = sum((p.gradient for p in parts), np.zeros_like(first.gradient))
+    hessian = None
+    if first.hessian is not None:
+        hessian = sum((p.required_hessian() for p in parts), np.zeros_like(first.hessian))
+    return Derivatives(float(sum(p.llf for p in parts)), gradient, hessian)
 
 
 def tree_reduce(items: Sequence[Any], combine: Callable[..., Any], split_every: int = 8) -> Any:
