@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable
 from typing import Any
 
-import numpy as np
-import pandas as pd
 import patsy
 
 from .dask_engine import fit_dask, wants_dask
-from .design import MissingPolicy
+from .design import MissingPolicy, Weights
 from .exceptions import MNLogitError
 from .inference.survey import SurveyDesign
 from .model import MNLogit
@@ -21,7 +19,7 @@ def fit(
     formula: str,
     data: Any,
     reference: Hashable | None = None,
-    weights: str | Sequence[float] | np.ndarray | pd.Series | None = None,
+    weights: Weights = None,
     missing: MissingPolicy = "drop",
     design: SurveyDesign | None = None,
     subpop: Any = None,

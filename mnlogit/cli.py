@@ -193,7 +193,7 @@ def _add_mnist_command(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _run_mnist(args: argparse.Namespace) -> int:
-    from .nn import MLP, SoftmaxRegression
+    from .nn import MLP, Network, SoftmaxRegression
 
     loader = datasets.load_fashion_mnist if args.fashion else datasets.load_mnist
     (X, y), (X_test, y_test) = loader(args.data)
@@ -209,6 +209,7 @@ def _run_mnist(args: argparse.Namespace) -> int:
         "seed": args.seed,
         "verbose": not args.quiet,
     }
+    net: Network
     if args.model == "mlp":
         net = MLP(args.hidden, args.activation, **settings)
         name = f"{X.shape[1]}-{args.hidden}-10 {args.activation} network"

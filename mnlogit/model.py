@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable
 from typing import Any
 
 import numpy as np
@@ -11,7 +11,14 @@ import patsy
 
 from .core.estimate import FitOptions, estimate, start_values
 from .core.penalty import Penalty
-from .design import Columns, MissingPolicy, ModelFrame, frame_from_arrays, frame_from_formula
+from .design import (
+    Columns,
+    MissingPolicy,
+    ModelFrame,
+    Weights,
+    frame_from_arrays,
+    frame_from_formula,
+)
 from .exceptions import MNLogitError
 from .inference.covariance import Correction, CovType, cov_options
 from .inference.survey import SurveyDesign, SurveyRows, survey_rows, warn_if_sampling_weights
@@ -90,7 +97,7 @@ class MNLogit:
         formula: str,
         data: pd.DataFrame,
         reference: Hashable | None = None,
-        weights: str | Sequence[float] | np.ndarray | pd.Series | None = None,
+        weights: Weights = None,
         missing: MissingPolicy = "drop",
         eval_env: int | patsy.EvalEnvironment = 0,
         design: SurveyDesign | None = None,

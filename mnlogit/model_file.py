@@ -194,7 +194,8 @@ def write(path: str | PathLike, meta: dict[str, Any], arrays: dict[str, np.ndarr
     """Write a model file atomically: a temporary file beside ``path``, flushed to disk,
     then renamed over ``path`` (the old file stays intact if anything fails)."""
     buffer = io.BytesIO()
-    np.savez_compressed(buffer, **arrays)
+    # allow_pickle at its default, named so that no array can be taken for it.
+    np.savez_compressed(buffer, allow_pickle=True, **arrays)
     document = json.dumps(meta, indent=1)
     target = os.fspath(path)
     folder = os.path.dirname(os.path.abspath(target))

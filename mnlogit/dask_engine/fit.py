@@ -24,7 +24,7 @@ from ..core.newton import SolverOptions, newton
 from ..core.params import vec
 from ..core.rank import find_aliased
 from ..core.separation import Separation
-from ..design import Columns, encode_outcome
+from ..design import Columns, Weights, encode_outcome
 from ..design.checks import (
     check_magnitudes,
     check_missing_policy,
@@ -62,7 +62,7 @@ def fit_dask(
     formula: str,
     data: Any,
     reference: Hashable | None = None,
-    weights: str | None = None,
+    weights: Weights = None,
     missing: str = "drop",
     *,
     maxiter: int = 100,

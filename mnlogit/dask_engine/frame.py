@@ -195,7 +195,7 @@ def outcome_codes(values: pd.Series, model_levels: tuple) -> np.ndarray:
         lookup = index.get_indexer(values.cat.categories.astype(object))
         codes = np.where(values.cat.codes.to_numpy() < 0, -1, lookup[values.cat.codes.to_numpy()])
     else:
-        codes = index.get_indexer(values.to_numpy())
+        codes = index.get_indexer(pd.Index(values.to_numpy()))
     if (codes < 0).any():
         unknown = pd.unique(values[codes < 0])[:5]
         raise DataError(

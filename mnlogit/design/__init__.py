@@ -8,7 +8,7 @@ models), and the model frame of one fit (:class:`ModelFrame`).
 
 from .arrays import frame_from_arrays
 from .columns import Columns
-from .formula import MissingPolicy, frame_from_formula
+from .formula import MissingPolicy, Weights, frame_from_formula
 from .model_frame import CodedRows, ModelFrame, Patterns
 from .outcome import Outcome, encode_outcome, label_index
 from .spec import DesignSpec, FactorSpec
@@ -22,6 +22,7 @@ __all__ = [
     "ModelFrame",
     "Outcome",
     "Patterns",
+    "Weights",
     "encode_outcome",
     "frame_from_arrays",
     "frame_from_formula",

@@ -252,8 +252,11 @@ def value_missing(value: Any, n_rows: int, code: str) -> np.ndarray:
         array = np.asarray(data)
         if array.ndim == 0:
             raise FormulaError(f"the term {code!r} gives one value, not one per row")
-        missing = pd.isna(array) if array.dtype.kind in "fcOSUb" else np.zeros(array.shape, bool)
-    missing = np.asarray(missing)
+        missing = (
+            np.asarray(pd.isna(array))
+            if array.dtype.kind in "fcOSUb"
+            else np.zeros(array.shape, bool)
+        )
     if missing.ndim == 2:
         missing = missing.any(axis=1)
     if missing.shape[0] != n_rows:

@@ -82,6 +82,19 @@ contrast="Treatment('high')", levels=None, options={})
     levels: tuple | None = None
     options: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def data_column(self) -> str:
+        """The data column a recipe other than ``"expression"`` reads.
+
+        Examples
+        --------
+        >>> classify("center(x)").data_column
+        'x'
+        """
+        if self.variable is None:
+            raise ValueError(f"the factor {self.code!r} does not read one data column")
+        return self.variable
+
 
 def referenced_names(code: str) -> set[str]:
     """Names a factor expression reads: bare identifiers and ``Q("...")`` strings.

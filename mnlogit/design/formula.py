@@ -13,7 +13,7 @@ from __future__ import annotations
 import builtins
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, TypeAlias
 
 import numpy as np
 import pandas as pd
@@ -44,6 +44,8 @@ from .patsy_adapter import (
 from .spec import DesignSpec
 
 MissingPolicy = Literal["drop", "raise"]
+# The weights argument of a fit: a column name, or one frequency weight per row.
+Weights: TypeAlias = str | Sequence[float] | np.ndarray | pd.Series | None
 # Factor-only designs with at least this many rows are collapsed on their level codes.
 COLLAPSE_ROWS = 10_000
 
@@ -103,7 +105,7 @@ def frame_from_formula(
     formula: str,
     data: Any,
     reference: Hashable | None = None,
-    weights: str | Sequence[float] | np.ndarray | pd.Series | None = None,
+    weights: Weights = None,
     missing: MissingPolicy = "drop",
     eval_env: Any = 0,
 ) -> ModelFrame:

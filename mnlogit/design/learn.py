@@ -220,7 +220,7 @@ def observe(plan: FactorPlan, columns: Columns, rows: np.ndarray, value: Any = N
     kind = recipe.recipe
     if kind == "expression":
         return _observe_value(value, rows, plan)
-    column = columns[recipe.variable]
+    column = columns[recipe.data_column]
     used = column.iloc[rows] if len(rows) < columns.n_rows else column
     if kind == "C" or (kind == "column" and not is_numeric(column)):
         if recipe.levels is not None:
@@ -296,7 +296,7 @@ def finish_factor(
     elif recipe.recipe in NEEDS_ALL_ROWS:
         if columns is None or rows is None:
             raise NeedsAllRows(code)
-        x = columns[recipe.variable].to_numpy(dtype=np.float64)[rows]
+        x = columns[recipe.data_column].to_numpy(dtype=np.float64)[rows]
         spline = {k: (list(v) if isinstance(v, tuple) else v) for k, v in options.items()}
         state = learn_spline(recipe.recipe, x, spline, code)
         if recipe.recipe == "bs":
@@ -378,7 +378,9 @@ def finish_spec(
         kinds[plan.code] = kind
     codings = term_codings(parsed.terms, kinds)
     positions = {plan.code: i for i, plan in enumerate(plans)}
-    terms, names, start = [], [], 0
+    terms: list[TermSpec] = []
+    names: list[str] = []
+    start = 0
     for coding in codings:
         subterms = tuple(
             SubtermSpec(

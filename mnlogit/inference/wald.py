@@ -13,7 +13,7 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeGuard
 
 import numpy as np
 import pandas as pd
@@ -255,18 +255,28 @@ def restriction_matrix(
                 rows.append(row)
         words = f"{what} equal across {listed}"
     else:
-        if None in positions:
+        equations = [j for j in positions if j is not None]
+        if len(equations) < len(positions):
             raise MNLogitError(
                 f"the reference outcome {results.reference!r} has no coefficients to test; "
                 "use equal=True to compare an outcome with the reference"
             )
-        for j in positions:
+        for j in equations:
             for c in columns:
                 row = np.zeros(size)
                 row[j * k + c] = 1.0
                 rows.append(row)
         words = f"{what} = 0 in {listed}"
     return np.array(rows), words
+
+
+def _names_terms(restriction: object) -> TypeGuard[str | Sequence[str]]:
+    """Whether a restriction names terms (a name or a non-empty list of names)."""
+    return isinstance(restriction, str) or (
+        isinstance(restriction, (list, tuple))
+        and len(restriction) > 0
+        and all(isinstance(t, str) for t in restriction)
+    )
 
 
 def wald_test(
@@ -298,12 +308,7 @@ def wald_test(
     >>> res.wald_test("income").df
     2
     """
-    is_terms = isinstance(restriction, str) or (
-        isinstance(restriction, (list, tuple))
-        and len(restriction) > 0
-        and all(isinstance(t, str) for t in restriction)
-    )
-    if is_terms:
+    if _names_terms(restriction):
         R, words = restriction_matrix(results, restriction, outcomes, equal)
     else:
         R = restriction_rows(restriction, results.n_params)
