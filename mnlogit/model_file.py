@@ -27,7 +27,7 @@ import pandas as pd
 
 from .core.newton import NewtonResult
 from .core.separation import Separation
-from .design import DesignSpec, ModelFrame, Outcome
+from .design import DesignSpec, FitFrame, ModelFrame, Outcome
 from .exceptions import DataError, MNLogitError
 
 FORMAT = "mnlogit-results"
@@ -117,7 +117,7 @@ def _index_from(description: dict[str, Any], values: np.ndarray) -> pd.Index:
 
 
 def encode(
-    frame: ModelFrame,
+    frame: FitFrame,
     estimate: NewtonResult,
     cov_type: str,
     cov_kwds: dict[str, Any],

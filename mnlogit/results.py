@@ -18,7 +18,7 @@ from .core.likelihood import model_probabilities
 from .core.newton import NewtonResult
 from .core.params import unvec
 from .core.separation import Separation
-from .design import ModelFrame, label_index
+from .design import FitFrame, label_index
 from .exceptions import DataError, MissingDataWarning, MNLogitError, warn
 from .inference.covariance import (
     Correction,
@@ -37,7 +37,11 @@ from .report import etable
 
 if TYPE_CHECKING:  # types of the results of methods that import their module on use
     from .inference.goodness_of_fit import ClassificationTable, GoodnessOfFitResult
+    from .inference.prediction import PredictionResults
     from .inference.specification import IIAMethod, IIATestResult
+    from .inference.wald import FTestResult, TestResult
+    from .model import MNLogit
+    from .report.summary import Summary
 
 PredictKind = Literal["prob", "class", "linear"]
 METHODS = {
@@ -107,9 +111,12 @@ class MNLogitResults:
     Sepal_Length       4.816      6.846
     """
 
+    # The model that was fitted (MNLogit.fit sets it; None for results built otherwise).
+    model: MNLogit | None = None
+
     def __init__(
         self,
-        frame: ModelFrame,
+        frame: FitFrame,
         estimate: NewtonResult,
         cov_type: str = "nonrobust",
         cov_kwds: dict[str, Any] | None = None,
@@ -960,7 +967,7 @@ class MNLogitResults:
         keep: list[str] | None = None,
         drop: list[str] | None = None,
         order: list[str] | None = None,
-    ):
+    ) -> Summary:
         """Regression table: a header of fit statistics and one block per outcome.
 
         ``str()`` of the result is plain text; in a notebook it renders as HTML; it also
@@ -1171,7 +1178,7 @@ class MNLogitResults:
                 "a survey fit's covariance is the linearized one its design implies; refit "
                 "without design= for model-based or robust covariances"
             )
-        model = getattr(self, "model", None)
+        model = self.model
         if cov_type == "cluster" and groups is None and "groups" in self.cov_kwds:
             check_correction(correction)
             cov_kwds = dict(self.cov_kwds, correction=correction)
@@ -1190,7 +1197,7 @@ class MNLogitResults:
         outcomes: Any = None,
         equal: bool = False,
         value: Any = 0.0,
-    ):
+    ) -> TestResult | FTestResult:
         """Joint Wald test of linear restrictions on the coefficients.
 
         See :func:`mnlogit.inference.wald.wald_test`. Under a survey design the result is
@@ -1521,7 +1528,7 @@ class MNLogitResults:
 
         return nlcom(self, func, alpha, name)
 
-    def get_prediction(self, newdata: Any = None, alpha: float = 0.05):
+    def get_prediction(self, newdata: Any = None, alpha: float = 0.05) -> PredictionResults:
         """Predicted probabilities with delta-method standard errors.
 
         See :func:`mnlogit.inference.prediction.get_prediction`.

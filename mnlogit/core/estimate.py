@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 from scipy import linalg
 
-from ..design import ModelFrame
+from ..design import FitFrame, ModelFrame
 from ..exceptions import (
     AliasedColumnsWarning,
     CollinearityError,
@@ -269,7 +269,7 @@ def intercept_start(
     return start
 
 
-def checked_start(start_params: Any, frame: ModelFrame) -> np.ndarray:
+def checked_start(start_params: Any, frame: FitFrame) -> np.ndarray:
     """User starting values as theta: (k, J-1) finite numbers, or an error saying so."""
     shape = (frame.n_terms, frame.outcome.n_levels - 1)
     try:
@@ -494,7 +494,7 @@ def _looks_divergent(result: NewtonResult, ranges: np.ndarray) -> bool:
     return bool(contribution.max(initial=0.0) > DIVERGENT_CONTRIBUTION)
 
 
-def warn_about(result: NewtonResult, separation: Separation, frame: ModelFrame) -> None:
+def warn_about(result: NewtonResult, separation: Separation, frame: FitFrame) -> None:
     if separation.separated:
         warn(separation.describe(frame.outcome.reference), PerfectSeparationWarning)
         return
@@ -512,7 +512,7 @@ def warn_about(result: NewtonResult, separation: Separation, frame: ModelFrame) 
     )
 
 
-def weak_directions(hessian: np.ndarray, frame: ModelFrame) -> str:
+def weak_directions(hessian: np.ndarray, frame: FitFrame) -> str:
     """The (outcome, term) coefficients of the flattest direction of the likelihood.
 
     Examples

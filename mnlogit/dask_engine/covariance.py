@@ -20,7 +20,7 @@ from ..design.evaluate import assemble
 from ..exceptions import DataError
 from ..inference.covariance import check_correction, cov_options
 from ..inference.scores import group_totals, score_blocks
-from .frame import Block, outcome_codes, partition_rows
+from .frame import Block, DaskModelFrame, outcome_codes, partition_rows
 from .source import tree_reduce
 
 
@@ -88,7 +88,7 @@ def add_cluster_totals(*parts: pd.DataFrame) -> pd.DataFrame:
 
 
 def robust_cov_kwds(
-    frame: Any,
+    frame: DaskModelFrame,
     theta: np.ndarray,
     cov_type: str,
     groups: Any,

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, NoReturn
 
 import numpy as np
 import pandas as pd
@@ -232,6 +232,7 @@ class DaskModelFrame:
     source: Any = None
     blocks: Any = None
     aliased: tuple[str, ...] = ()
+    all_exog_names: tuple[str, ...] = ()
     patterns: None = None
 
     @property
@@ -260,7 +261,7 @@ class DaskModelFrame:
         return len(self.exog_names)
 
     @property
-    def row_index(self) -> pd.Index:
+    def row_index(self) -> NoReturn:
         """Not materialised for Dask fits: use ``predict(ddf)`` for lazy per-row results."""
         raise DataError(
             "the rows of a Dask fit are not held in memory; pass the Dask DataFrame, "

@@ -8,6 +8,7 @@ import pandas as pd
 
 from ..results import MNLogitResults, PredictKind
 from .covariance import robust_cov_kwds
+from .frame import DaskModelFrame
 from .inputs import is_dask_collection
 from .predict import predict_dask
 
@@ -27,6 +28,8 @@ class DaskMNLogitResults(MNLogitResults):
     >>> type(res.predict(ddf)).__module__.split(".")[0]
     'dask'
     """
+
+    model_frame: DaskModelFrame
 
     def predict(
         self,

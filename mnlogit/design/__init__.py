@@ -9,7 +9,7 @@ models), and the model frame of one fit (:class:`ModelFrame`).
 from .arrays import frame_from_arrays
 from .columns import Columns
 from .formula import MissingPolicy, Weights, frame_from_formula
-from .model_frame import CodedRows, ModelFrame, Patterns
+from .model_frame import CodedRows, FitFrame, ModelFrame, Patterns
 from .outcome import Outcome, encode_outcome, label_index
 from .spec import DesignSpec, FactorSpec
 
@@ -18,6 +18,7 @@ __all__ = [
     "Columns",
     "DesignSpec",
     "FactorSpec",
+    "FitFrame",
     "MissingPolicy",
     "ModelFrame",
     "Outcome",

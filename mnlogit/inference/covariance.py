@@ -32,6 +32,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from ..design import FitFrame
 from ..exceptions import DataError, MNLogitError
 from .distributions import inverse_information
 from .scores import group_totals, score_blocks
@@ -311,7 +312,7 @@ def cov_options(
     cov_type: str,
     groups: Any,
     data: pd.DataFrame | None,
-    frame: Any,
+    frame: FitFrame,
     correction: Correction = "statsmodels",
     penalty: str = "none",
 ) -> dict[str, Any]:
