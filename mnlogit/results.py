@@ -14,12 +14,11 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import pandas as pd
 
-from .core.likelihood import model_probabilities
 from .core.newton import NewtonResult
 from .core.params import unvec
 from .core.separation import Separation
 from .design import FitFrame, label_index
-from .exceptions import DataError, MissingDataWarning, MNLogitError, warn
+from .exceptions import DataError, MNLogitError
 from .inference.covariance import (
     Correction,
     check_correction,
@@ -32,18 +31,22 @@ from .inference.distributions import (
     critical_value,
     two_sided_pvalues,
 )
+from .inference.prediction import (
+    PredictionResults,
+    PredictKind,
+    design_rows,
+    prediction_table,
+)
 from .model_file import encode, write
 from .report import etable
 
 if TYPE_CHECKING:  # types of the results of methods that import their module on use
     from .inference.goodness_of_fit import ClassificationTable, GoodnessOfFitResult
-    from .inference.prediction import PredictionResults
     from .inference.specification import IIAMethod, IIATestResult
     from .inference.wald import FTestResult, TestResult
     from .model import MNLogit
     from .report.summary import Summary
 
-PredictKind = Literal["prob", "class", "linear"]
 METHODS = {
     "none": "Newton-Raphson (MLE)",
     "firth": "Firth bias-reduced ML",
@@ -1074,33 +1077,9 @@ class MNLogitResults:
             if kind != "prob":
                 raise DataError(f"se=True is available for kind='prob' only, not {kind!r}")
             return self.get_prediction(newdata, alpha).summary_frame()
-        if newdata is None:
-            X, index = self.model_frame.X, self.model_frame.row_index
-            kept = np.arange(len(index))
-        else:
-            X, kept = self.model_frame.design_for(newdata)
-            index = newdata.index if isinstance(newdata, (pd.DataFrame, pd.Series)) else None
-            index = pd.RangeIndex(len(np.asarray(newdata))) if index is None else index
-            if len(kept) < len(index):
-                warn(
-                    f"{len(index) - len(kept)} of {len(index)} rows of newdata have "
-                    "missing values; their predictions are missing",
-                    MissingDataWarning,
-                )
-        eta = X @ unvec(np.asarray(self.theta), len(self.exog_names))
-        if kind == "linear":
-            values, columns = eta, label_index(self.outcomes, "outcome")
-        else:
-            values = model_probabilities(eta)[:, self.model_frame.outcome.level_order()]
-            columns = label_index(self.outcome_levels)
-        full = np.full((len(index), values.shape[1]), np.nan)
-        full[kept] = values
-        if kind == "class":
-            labels = np.array(self.outcome_levels + (None,), dtype=object)
-            best = np.full(len(index), len(self.outcome_levels))
-            best[kept] = values.argmax(axis=1)
-            return pd.Series(labels[best], index=index, name=self.outcome_name)
-        return pd.DataFrame(full, index=index, columns=columns)
+        X, kept, index = design_rows(self.model_frame, newdata)
+        coef = unvec(np.asarray(self.theta), len(self.exog_names))
+        return prediction_table(self.model_frame.outcome, coef, X, kept, index, kind)
 
     @staticmethod
     def check_predict_kind(kind: Any) -> None:

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass
-from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from ..core.params import unvec
 from ..design import DesignSpec
 from ..design.outcome import Outcome
-from ..exceptions import DataError, MissingDataWarning
-from ..results import MNLogitResults
+from ..exceptions import DataError
+from ..inference.prediction import PredictKind, prediction_table
 from .frame import partition_rows
 
 
@@ -27,12 +26,6 @@ class PredictionFrame:
     theta: np.ndarray
     formula: str
     weights_name: str | None
-    aliased: tuple[str, ...] = ()
-
-    @property
-    def table_names(self) -> tuple[str, ...]:
-        """Names of every design column."""
-        return self.exog_names
 
     def design_for(self, newdata: Any) -> tuple[np.ndarray, np.ndarray]:
         """Design matrix of a pandas partition with the fit's encoding."""
@@ -40,19 +33,21 @@ class PredictionFrame:
 
 
 def predict_partition(
-    part: pd.DataFrame, frame: PredictionFrame, kind: str, rows_used: bool
+    part: pd.DataFrame, frame: PredictionFrame, kind: PredictKind, rows_used: bool
 ) -> pd.DataFrame | pd.Series:
     """In-memory ``predict`` of one partition; with ``rows_used`` only complete rows."""
     if rows_used:
         part = part.iloc[partition_rows(part, frame.formula, frame.weights_name, frame.spec)[2]]
-    results = MNLogitResults(frame, SimpleNamespace(theta=frame.theta))
-    with warnings.catch_warnings():
-        # Missing rows get missing predictions; they cannot be counted lazily.
-        warnings.simplefilter("ignore", MissingDataWarning)
-        return results.predict(part, kind=kind)
+    # Missing rows get missing predictions, without the in-memory warning: they cannot
+    # be counted lazily.
+    X, kept = frame.design_for(part)
+    coef = unvec(frame.theta, len(frame.exog_names))
+    return prediction_table(frame.outcome, coef, X, kept, part.index, kind)
 
 
-def predict_dask(results: Any, newdata: Any = None, kind: str = "prob", se: bool = False) -> Any:
+def predict_dask(
+    results: Any, newdata: Any = None, kind: PredictKind = "prob", se: bool = False
+) -> Any:
     """Lazy ``predict`` of a Dask DataFrame: a Dask DataFrame (or Series for ``"class"``).
 
     ``newdata=None`` predicts the rows used in fitting (rows with missing values

@@ -6,7 +6,8 @@ from typing import Any
 
 import pandas as pd
 
-from ..results import MNLogitResults, PredictKind
+from ..inference.prediction import PredictKind
+from ..results import MNLogitResults
 from .covariance import robust_cov_kwds
 from .frame import DaskModelFrame
 from .inputs import is_dask_collection

@@ -12,17 +12,18 @@ Rows are processed in blocks, so memory stays O(rows · J²).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
 from ..core.likelihood import model_probabilities
 from ..core.params import unvec
-from ..design import label_index
+from ..design import FitFrame, Outcome, label_index
 from ..exceptions import MissingDataWarning, warn
 from .distributions import critical_value, normal_quantile
 
+PredictKind = Literal["prob", "class", "linear"]
 _BLOCK_ROWS = 4096
 
 
@@ -190,7 +191,7 @@ def get_prediction(results: Any, newdata: Any = None, alpha: float = 0.05) -> Pr
     [0.807, 0.176, 0.017]
     """
     normal_quantile(alpha)  # validates alpha
-    X, kept, index = design_rows(results, newdata)
+    X, kept, index = design_rows(results.model_frame, newdata)
     coef = unvec(np.asarray(results.theta), len(results.exog_names))
     cov = np.asarray(results.vcov)
     order = results.model_frame.outcome.level_order()
@@ -212,12 +213,11 @@ def get_prediction(results: Any, newdata: Any = None, alpha: float = 0.05) -> Pr
     )
 
 
-def design_rows(results: Any, newdata: Any) -> tuple[np.ndarray, np.ndarray, pd.Index]:
+def design_rows(frame: FitFrame, newdata: Any) -> tuple[np.ndarray, np.ndarray, pd.Index]:
     """Design matrix of ``newdata`` (or the rows used), positions of rows kept, and index.
 
     Rows with missing values are left out with a warning; their predictions are missing.
     """
-    frame = results.model_frame
     if newdata is None:
         return frame.X, np.arange(len(frame.row_index)), frame.row_index
     X, kept = frame.design_for(newdata)
@@ -230,3 +230,44 @@ def design_rows(results: Any, newdata: Any) -> tuple[np.ndarray, np.ndarray, pd.
             MissingDataWarning,
         )
     return X, kept, index
+
+
+def prediction_table(
+    outcome: Outcome,
+    coef: np.ndarray,
+    X: np.ndarray,
+    kept: np.ndarray,
+    index: pd.Index,
+    kind: PredictKind,
+) -> pd.DataFrame | pd.Series:
+    """Predictions of the design rows ``X`` with coefficients ``coef`` (k, J-1): the
+    probabilities, the most likely outcome or the linear predictors, one row per label
+    of ``index``; rows other than those ``kept`` (the rows of ``X``) are missing.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> from mnlogit.design import encode_outcome
+    >>> outcome = encode_outcome(pd.Series(["a", "b"]), "y")
+    >>> coef, X = np.array([[np.log(3.0)]]), np.ones((1, 1))
+    >>> prediction_table(outcome, coef, X, np.array([1]), pd.RangeIndex(2), "prob")
+          a     b
+    0   NaN   NaN
+    1  0.25  0.75
+    >>> prediction_table(outcome, coef, X, np.array([1]), pd.RangeIndex(2), "class").iloc[1]
+    'b'
+    """
+    eta = X @ coef
+    if kind == "linear":
+        values, columns = eta, label_index(outcome.others, "outcome")
+    else:
+        values = model_probabilities(eta)[:, outcome.level_order()]
+        columns = label_index(outcome.levels)
+    full = np.full((len(index), values.shape[1]), np.nan)
+    full[kept] = values
+    if kind == "class":
+        labels = np.array(outcome.levels + (None,), dtype=object)
+        best = np.full(len(index), len(outcome.levels))
+        best[kept] = values.argmax(axis=1)
+        return pd.Series(labels[best], index=index, name=outcome.name)
+    return pd.DataFrame(full, index=index, columns=columns)
