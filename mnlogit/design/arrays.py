@@ -48,7 +48,7 @@ def frame_from_arrays(
     """
     check_missing_policy(missing)
     exog_read = read_exog(exog)
-    n = len(exog_read.index)
+    n = len(exog_read.row_index)
     name = getattr(endog, "name", None) or "y"
     y_raw = endog if isinstance(endog, pd.Series) else pd.Series(_as_1d(endog, "endog"))
     if len(y_raw) != n:
@@ -91,7 +91,7 @@ def frame_from_arrays(
         outcome=outcome,
         weights=w,
         exog_names=names,
-        row_index=exog_read.index if n_dropped == 0 else exog_read.index[ok],
+        row_index=exog_read.row_index if n_dropped == 0 else exog_read.row_index[ok],
         row_positions=np.arange(n) if n_dropped == 0 else np.flatnonzero(ok),
         n_dropped=n_dropped,
         dropped_by_column=counts,

@@ -24,7 +24,7 @@ class Exog(NamedTuple):
 
     values: np.ndarray
     names: tuple[str, ...]
-    index: pd.Index
+    row_index: pd.Index  # not "index", which would hide tuple.index
 
 
 def read_exog(exog: Any) -> Exog:
