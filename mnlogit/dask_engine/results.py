@@ -6,6 +6,7 @@ from typing import Any
 
 import pandas as pd
 
+from ..exceptions import MNLogitError
 from ..inference.prediction import PredictKind
 from ..results import MNLogitResults
 from .covariance import robust_cov_kwds
@@ -76,4 +77,35 @@ class DaskMNLogitResults(MNLogitResults):
         )
         return DaskMNLogitResults(
             self.model_frame, self.estimate, cov_type, cov_kwds, self.penalty, self.separation
+        )
+
+    def save(self, path: Any) -> None:
+        """Refused: a saved model carries the fit's rows, which a Dask fit keeps on Dask.
+
+        Parameters
+        ----------
+        path : str or os.PathLike
+            Where the model would have been written.
+
+        Raises
+        ------
+        MNLogitError
+            Always, saying what to do instead.
+
+        Examples
+        --------
+        >>> import dask.dataframe as dd, mnlogit
+        >>> df = mnlogit.datasets.load_iris()
+        >>> res = mnlogit.fit("Species ~ Sepal_Length", dd.from_pandas(df, 2), progress=False)
+        >>> res.save("iris.mnlogit")
+        Traceback (most recent call last):
+        ...
+        mnlogit.exceptions.MNLogitError: a Dask fit cannot be saved: the saved format holds the \
+fit's rows, which stay on Dask; keep the estimates with res.params and res.cov_params(), or \
+fit in memory to save the model
+        """
+        raise MNLogitError(
+            "a Dask fit cannot be saved: the saved format holds the fit's rows, which stay on "
+            "Dask; keep the estimates with res.params and res.cov_params(), or fit in memory "
+            "to save the model"
         )
