@@ -26,11 +26,11 @@ from ..core.rank import find_aliased
 from ..core.separation import Separation
 from ..design import Columns, Weights, encode_outcome
 from ..design.checks import (
+    check_dropped,
     check_magnitudes,
     check_missing_policy,
     check_weight_magnitude,
     describe_counts,
-    warn_dropped,
 )
 from ..design.formula import check_names
 from ..design.patsy_adapter import default_env, parse_formula
@@ -242,16 +242,7 @@ def _reject(options: dict[str, Any]) -> None:
 def _check_rows(
     n_dropped: int, n_rows: int, counts: dict[str, int], missing: str, stats: Any
 ) -> None:
-    what = describe_counts(counts)
-    if n_dropped and missing == "raise":
-        raise DataError(
-            f"{n_dropped} of {n_rows} rows have missing values ({what}); "
-            "drop them or pass missing='drop'"
-        )
-    if n_dropped == n_rows:
-        raise DataError(f"no rows left: all {n_rows} rows have missing values ({what})")
-    if n_dropped:
-        warn_dropped(n_dropped, n_rows, counts)
+    check_dropped(n_dropped, n_rows, counts, missing)  # the in-memory policy and words
     if stats.n_infinite:
         raise DataError(f"weights contain {stats.n_infinite} infinite values")
     check_weight_magnitude(stats.max_weight)
