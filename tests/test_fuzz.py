@@ -616,3 +616,57 @@ def test_bad_alpha_is_a_package_error(small, alpha):
     res = mnlogit.fit("y ~ x", small)
     with pytest.raises(MNLogitError, match="alpha must be strictly between 0 and 1"):
         res.summary(alpha=alpha)
+
+
+# ----------------------------------------------------------------------------
+# options and the Dask entry point
+
+OPTION_VALUES = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-3, 200),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=8),
+    st.sampled_from(["firth", ("l2", 1.0), ("l2", -1), "HC1", "cluster", "stata", [1, 2]]),
+    st.just(np.ones(3)),
+    st.just(lambda row: None),
+)
+OPTIONS = [
+    "maxiter",
+    "gtol",
+    "ftol",
+    "start_params",
+    "callback",
+    "penalty",
+    "drop_aliased",
+    "detect_separation",
+    "cov_type",
+    "groups",
+    "correction",
+    "verbose",
+]
+
+
+@FUZZ
+@given(st.dictionaries(st.sampled_from(OPTIONS), OPTION_VALUES, max_size=4))
+def test_random_fit_options_fit_or_raise_documented_errors(anes96, options):
+    res = outcome_of(lambda: mnlogit.fit("party3 ~ age + income", anes96, **options))
+    if res is not None:
+        outcome_of(lambda: (str(res.summary()), res.tidy(), res.predict(anes96.head())))
+
+
+@FUZZ
+@given(frames(), st.integers(1, 3))
+def test_random_frames_on_dask_fit_as_in_memory_or_raise_documented_errors(case, parts):
+    dask = pytest.importorskip("dask")
+    dd = pytest.importorskip("dask.dataframe")
+    data, formula = case
+    if len(data) == 0:
+        return
+    with dask.config.set(scheduler="sync"):
+        got = outcome_of(
+            lambda: mnlogit.fit(formula, dd.from_pandas(data, npartitions=parts), maxiter=30)
+        )
+    expected = outcome_of(lambda: mnlogit.fit(formula, data, maxiter=30))
+    if got is not None and expected is not None and got.converged and expected.converged:
+        np.testing.assert_allclose(got.params, expected.params, rtol=1e-6, atol=1e-8)

@@ -40,7 +40,7 @@ def parse_penalty(penalty: Penalty) -> tuple[str, float]:
     """
     if penalty is None:
         return "none", 0.0
-    if penalty == "firth":
+    if isinstance(penalty, str) and penalty == "firth":
         return "firth", 0.0
     if (
         isinstance(penalty, tuple)

@@ -62,7 +62,7 @@ def check_cov_type(cov_type: str, cov_kwds: dict[str, Any] | None = None) -> Non
     mnlogit.exceptions.MNLogitError: cov_type must be one of 'nonrobust', 'HC0', 'HC1', \
 'cluster', 'linearized', got 'robust'
     """
-    if cov_type not in COV_TYPES:
+    if not isinstance(cov_type, str) or cov_type not in COV_TYPES:
         raise MNLogitError(
             f"cov_type must be one of {', '.join(map(repr, COV_TYPES))}, got {cov_type!r}"
         )
@@ -136,7 +136,7 @@ def check_correction(correction: Any) -> None:
     mnlogit.exceptions.MNLogitError: correction must be 'statsmodels', 'stata' or None, \
 got 'stats'
     """
-    if not any(correction is c or correction == c for c in CORRECTIONS):
+    if not (correction is None or isinstance(correction, str) and correction in CORRECTIONS):
         raise MNLogitError(f"correction must be 'statsmodels', 'stata' or None, got {correction!r}")
 
 
