@@ -479,12 +479,19 @@ class MNLogitResults:
 
     def _wide(self, values: np.ndarray) -> pd.DataFrame:
         """Terms x outcomes table; aliased (dropped) columns appear as missing rows."""
-        frame = pd.DataFrame(
-            unvec(values, len(self.exog_names)),
-            index=pd.Index(self.exog_names, name="term"),
-            columns=label_index(self.outcomes, self.outcome_name),
-        )
+        terms, outcomes = self._wide_labels
+        frame = pd.DataFrame(unvec(values, len(self.exog_names)), index=terms, columns=outcomes)
+        if not self.model_frame.aliased:
+            return frame
         return frame.reindex(pd.Index(self.model_frame.table_names, name="term"))
+
+    @cached_property
+    def _wide_labels(self) -> tuple[pd.Index, pd.Index]:
+        # Built once: params, bse, zvalues and pvalues share them (immutable Indexes).
+        return (
+            pd.Index(self.exog_names, name="term"),
+            label_index(self.outcomes, self.outcome_name),
+        )
 
     @cached_property
     def _long_labels(self) -> tuple[pd.Index, pd.Index]:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import functools
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -96,18 +97,12 @@ contrast="Treatment('high')", levels=None, options={})
         return self.variable
 
 
-def referenced_names(code: str) -> set[str]:
-    """Names a factor expression reads: bare identifiers and ``Q("...")`` strings.
-
-    Examples
-    --------
-    >>> sorted(referenced_names("np.log(Q('my var')) + ses"))
-    ['Q', 'my var', 'np', 'ses']
-    """
+@functools.lru_cache(maxsize=1024)
+def _names_in(code: str) -> frozenset[str]:
     try:
         tree = ast.parse(code, mode="eval")
-    except SyntaxError:
-        return set()
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return frozenset()
     names = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Name):
@@ -120,7 +115,18 @@ def referenced_names(code: str) -> set[str]:
             and isinstance(node.args[0], ast.Constant)
         ):
             names.add(str(node.args[0].value))
-    return names
+    return frozenset(names)
+
+
+def referenced_names(code: str) -> set[str]:
+    """Names a factor expression reads: bare identifiers and ``Q("...")`` strings.
+
+    Examples
+    --------
+    >>> sorted(referenced_names("np.log(Q('my var')) + ses"))
+    ['Q', 'my var', 'np', 'ses']
+    """
+    return set(_names_in(code))
 
 
 def _column_of(node: ast.AST) -> str | None:
@@ -147,6 +153,7 @@ def _literal(node: ast.AST) -> tuple[bool, Any]:
         return False, None
 
 
+@functools.lru_cache(maxsize=1024)
 def classify(code: str) -> FactorRecipe:
     """Recognise the shape of a factor from its code (no evaluation).
 

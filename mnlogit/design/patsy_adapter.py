@@ -16,12 +16,12 @@ statsmodels. mnlogit uses it for
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping, Sequence
+import functools
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import pandas as pd
 import patsy
 import patsy.builtins
 import patsy.categorical
@@ -77,8 +77,15 @@ def parse_formula(formula: str, outcome: bool = True) -> ParsedFormula:
     >>> p.outcome, p.terms
     ('prog', ((), ('C(ses)',), ('write',), ('C(ses)', 'write')))
     """
+    # A formula's parse depends on its text alone: remembered for repeated fits
+    # (bootstraps, specification searches), where it is a large share of a small fit.
     if not isinstance(formula, str):
         raise FormulaError(f"formula must be a string such as 'y ~ x1 + x2', got {formula!r}")
+    return _parse_formula(formula, outcome)
+
+
+@functools.lru_cache(maxsize=256)
+def _parse_formula(formula: str, outcome: bool) -> ParsedFormula:
     try:
         desc = patsy.ModelDesc.from_formula(formula)
     except patsy.PatsyError as err:
@@ -387,6 +394,21 @@ def term_codings(
     >>> [t.column_names for t in term_codings([(), ("g",), ("g", "x")], kinds)]
     [('Intercept',), ('g[T.b]', 'g[T.c]'), ('g[a]:x', 'g[b]:x', 'g[c]:x')]
     """
+    if all(kind.contrast is None for kind in kinds.values()):
+        # Default contrasts: the structure depends on the terms and kinds alone, and is
+        # remembered for repeated fits of one formula (its contrast arrays are read-only).
+        return list(_default_codings(tuple(terms), tuple(sorted(kinds.items()))))
+    return _codings(terms, kinds)
+
+
+@functools.lru_cache(maxsize=256)
+def _default_codings(
+    terms: tuple[tuple[str, ...], ...], kinds: tuple[tuple[str, FactorKind], ...]
+) -> tuple[TermCoding, ...]:
+    return tuple(_codings(terms, dict(kinds)))
+
+
+def _codings(terms: Sequence[tuple[str, ...]], kinds: Mapping[str, FactorKind]) -> list[TermCoding]:
     factors = {code: _KnownFactor(code, kind) for code, kind in kinds.items()}
     termlist = [patsy.Term([factors[code] for code in term]) for term in terms]
     try:
@@ -414,10 +436,7 @@ def term_codings(
                 tuple(
                     SubtermCoding(
                         tuple(f.code for f in sub.factors),
-                        {
-                            f.code: np.asarray(m.matrix, float)
-                            for f, m in sub.contrast_matrices.items()
-                        },
+                        {f.code: _read_only(m.matrix) for f, m in sub.contrast_matrices.items()},
                         int(sub.num_columns),
                     )
                     for sub in subterms
@@ -428,31 +447,8 @@ def term_codings(
     return codings
 
 
-def patsy_design(formula: str, data: pd.DataFrame, env: Any = None) -> tuple[np.ndarray, list]:
-    """patsy's own design matrix and column names of a right-hand side over ``data``
-    (no missing values): the reference the design layer is tested against.
-
-    Examples
-    --------
-    >>> X, names = patsy_design("x", pd.DataFrame({"x": [1.0, 2.0]}))
-    >>> X.tolist(), names
-    ([[1.0, 1.0], [1.0, 2.0]], ['Intercept', 'x'])
-    """
-    matrix = patsy.dmatrix(formula, data, eval_env=env or default_env(), NA_action="raise")
-    return np.asarray(matrix), list(matrix.design_info.column_names)
-
-
-def level_hashable(values: Sequence[Hashable]) -> bool:
-    """Whether every value can be a level (hashable).
-
-    Examples
-    --------
-    >>> level_hashable(["a", 1]), level_hashable([["a"]])
-    (True, False)
-    """
-    try:
-        for value in values:
-            hash(value)
-    except TypeError:
-        return False
-    return True
+def _read_only(matrix: Any) -> np.ndarray:
+    """A float copy that cannot be changed (cached codings are shared between fits)."""
+    array = np.array(matrix, dtype=float)
+    array.flags.writeable = False
+    return array
