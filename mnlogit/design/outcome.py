@@ -55,17 +55,6 @@ class Outcome:
         model = list(self.model_levels)
         return np.array([model.index(level) for level in self.levels])
 
-    def codes_of(self, values: pd.Series) -> np.ndarray:
-        """Model-order codes of labels; an unknown label is an error naming it."""
-        lookup = {level: code for code, level in enumerate(self.model_levels)}
-        unknown = [v for v in pd.unique(values) if v not in lookup]
-        if unknown:
-            raise LevelError(
-                f"outcome {self.name!r} has level(s) {', '.join(map(repr, unknown[:5]))} "
-                f"not seen in fitting (levels: {', '.join(map(repr, self.levels))})"
-            )
-        return np.array([lookup[v] for v in values], dtype=np.intp)
-
 
 def encode_outcome(values: pd.Series, name: str, reference: Hashable | None = None) -> Outcome:
     """Encode the (non-missing) outcome values; the reference defaults to the first level.

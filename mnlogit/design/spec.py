@@ -24,7 +24,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from ..exceptions import DataError, MNLogitError
+from ..exceptions import MNLogitError
 from .evaluate import build_derivative, build_design
 from .expressions import Recipe, check_loadable
 
@@ -167,10 +167,6 @@ class DesignSpec:
         """Design-column positions of every term built (in part) from a data column."""
         return [j for name in self.variable_terms(variable) for j in self.term_columns(name)]
 
-    def factors_of(self, variable: str) -> list[FactorSpec]:
-        """The factors reading a data column."""
-        return [f for f in self.factors if variable in f.variables]
-
     def base_level(self, position: int) -> Any:
         """The level of a categorical factor coded by a row of zeros (treatment
         contrasts' reference), else its first level.
@@ -220,11 +216,6 @@ class DesignSpec:
         """Whether every factor is categorical: the design rows are determined by the
         factors' level codes (and collapse to their distinct combinations)."""
         return all(f.type == "categorical" for f in self.factors)
-
-    @property
-    def evaluates_code(self) -> bool:
-        """Whether some factor is arbitrary Python evaluated through patsy."""
-        return any(f.recipe == "expression" for f in self.factors)
 
     def describe_recipes(self) -> dict[str, str]:
         """Factor code → recipe: which factors mnlogit evaluates itself and which go
@@ -476,17 +467,3 @@ def _factor_from(entry: Mapping[str, Any], arrays: Mapping[str, np.ndarray]) -> 
         levels,
         _state_from(entry["state"], arrays),
     )
-
-
-def check_rows(data_rows: int, kept: np.ndarray, what: str = "rows") -> None:
-    """Refuse a build that lost rows where none may be lost (margins, counterfactuals).
-
-    Examples
-    --------
-    >>> check_rows(3, np.array([0, 2]))
-    Traceback (most recent call last):
-    ...
-    mnlogit.exceptions.DataError: 1 of 3 rows have missing values
-    """
-    if len(kept) != data_rows:
-        raise DataError(f"{data_rows - len(kept)} of {data_rows} {what} have missing values")
