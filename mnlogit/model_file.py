@@ -143,8 +143,8 @@ def encode(
     index = _index_arrays(frame.row_index, arrays)
     if frame.weights is not None:
         arrays["weights"] = frame.weights
-    for column in estimate.history.columns:
-        arrays[f"history/{column}"] = estimate.history[column].to_numpy()
+    for column, values in estimate.trace.items():
+        arrays[f"history/{column}"] = values
     if separation.direction is not None:
         arrays["separation_direction"] = separation.direction
     if "groups" in cov_kwds:
@@ -158,7 +158,7 @@ def encode(
             "converged": estimate.converged,
             "iterations": estimate.iterations,
             "message": estimate.message,
-            "history": list(map(str, estimate.history.columns)),
+            "history": list(estimate.trace),
         },
         "outcome": {
             "name": frame.outcome.name,
@@ -277,7 +277,11 @@ def decode(meta: dict[str, Any], arrays: dict[str, np.ndarray]) -> dict[str, Any
     """The parts of a fit (frame, estimate, covariance settings, penalty, separation)
     from a model file's contents, checked for consistency; nothing is evaluated."""
     est_meta = meta["estimate"]
-    history = pd.DataFrame({c: arrays[f"history/{c}"] for c in est_meta["history"]})
+    iterations = int(est_meta["iterations"])
+    trace = {
+        str(c): numeric(arrays, f"history/{c}", (iterations,), finite=False)
+        for c in est_meta["history"]
+    }
     out = meta["outcome"]
     levels = tuple(decode_label(v) for v in out["levels"])
     reference = decode_label(out["reference"])
@@ -295,8 +299,8 @@ def decode(meta: dict[str, Any], arrays: dict[str, np.ndarray]) -> dict[str, Any
         gradient=numeric(arrays, "gradient", (k * m,), finite=False),
         hessian=numeric(arrays, "hessian", (k * m, k * m), finite=False),
         converged=bool(est_meta["converged"]),
-        iterations=int(est_meta["iterations"]),
-        history=history,
+        iterations=iterations,
+        trace=trace,
         message=str(est_meta["message"]),
     )
     if estimate.converged:

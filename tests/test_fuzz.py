@@ -443,6 +443,10 @@ def test_object_arrays_in_a_saved_model_are_refused_not_unpickled(saved_model, t
     [
         (lambda m, a: a.update(theta=a["theta"][:2]), "array 'theta' has shape \\(2,\\)"),
         (lambda m, a: a.update(codes=a["codes"] + 5), "outcome codes outside 0..2"),
+        (
+            lambda m, a: a.update({"history/llf": a["history/llf"][:1]}),
+            "array 'history/llf' has shape \\(1,\\)",
+        ),
         (lambda m, a: a.update(X=np.full_like(a["X"], np.nan)), "'X' holds non-finite"),
         (lambda m, a: m.pop("estimate"), "missing entry 'estimate'"),
         (lambda m, a: m.update(penalty=["lasso", 1]), "unknown penalty"),

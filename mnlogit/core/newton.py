@@ -64,8 +64,15 @@ class NewtonResult:
     hessian: np.ndarray
     converged: bool
     iterations: int
-    history: pd.DataFrame
+    # The iteration history as one array per column of HISTORY_COLUMNS: a data frame
+    # costs a millisecond, a sixth of a small fit, and most fits never look at it.
+    trace: dict[str, np.ndarray]
     message: str
+
+    @property
+    def history(self) -> pd.DataFrame:
+        """The iteration history, one row per Newton step (columns HISTORY_COLUMNS)."""
+        return pd.DataFrame(self.trace)
 
 
 def newton_direction(gradient: np.ndarray, hessian: np.ndarray) -> tuple[np.ndarray, bool]:
@@ -205,10 +212,8 @@ def _finish(
         converged, message = False, "non-finite values at the estimate"
     elif converged and not definite:
         converged, message = False, "the Hessian is not negative definite at the estimate"
-    # Columns from arrays: a quarter faster than from the row dicts, on every fit.
-    columns = {c: np.array([row[c] for row in rows], dtype=np.float64) for c in HISTORY_COLUMNS}
-    columns["iteration"] = columns["iteration"].astype(np.int64)
-    history = pd.DataFrame(columns)
+    trace = {c: np.array([row[c] for row in rows], dtype=np.float64) for c in HISTORY_COLUMNS}
+    trace["iteration"] = trace["iteration"].astype(np.int64)
     return NewtonResult(
         theta,
         current.llf,
@@ -216,7 +221,7 @@ def _finish(
         hessian,
         converged,
         len(rows),
-        history,
+        trace,
         message,
     )
 
