@@ -235,3 +235,40 @@ def test_array_fit_reads_float64_rows_in_place_and_never_writes_them():
     copied = mnlogit.MNLogit(y, np.asfortranarray(X)).fit()
     assert not np.shares_memory(copied.model_frame.X, X)
     np.testing.assert_array_equal(copied.params, res.params)
+
+
+@pytest.mark.parametrize(
+    "shape, order, dtype",
+    [
+        ((1000, 21), "C", np.float64),
+        ((20_001, 5), "C", np.float64),  # several blocks, odd row counts at every fold
+        ((17, 3), "C", np.float64),
+        ((1, 4), "C", np.float64),
+        ((300, 70), "C", np.float64),  # wide: numpy's own reduction
+        ((1000, 21), "F", np.float64),
+        ((257, 6), "C", np.int16),
+        ((129, 2), "C", np.bool_),
+    ],
+)
+def test_column_extremes_equal_numpy_max_and_min(shape, order, dtype):
+    """The folded column reduction is numpy's max/min (exactly: both are comparisons)."""
+    from mnlogit.design.checks import column_extremes
+
+    rng = np.random.default_rng(shape[0])
+    X = np.asarray(rng.normal(size=shape) * 50, dtype=dtype, order=order)
+    high, low = column_extremes(X)
+    assert high.dtype == low.dtype == np.float64
+    np.testing.assert_array_equal(high, X.max(axis=0).astype(np.float64))
+    np.testing.assert_array_equal(low, X.min(axis=0).astype(np.float64))
+
+
+def test_column_extremes_without_rows_and_with_nan():
+    from mnlogit.design.checks import column_extremes
+
+    high, low = column_extremes(np.empty((0, 3)))
+    assert np.all(high == -np.inf) and np.all(low == np.inf)
+    X = np.random.default_rng(0).normal(size=(5000, 4))
+    X[4321, 2] = np.nan  # one NaN poisons its column only, as in numpy
+    high, low = column_extremes(X)
+    assert np.isnan(high[2]) and np.isnan(low[2])
+    np.testing.assert_array_equal(high[[0, 1, 3]], X[:, [0, 1, 3]].max(axis=0))

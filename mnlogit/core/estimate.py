@@ -169,7 +169,8 @@ def estimate(frame: ModelFrame, options: FitOptions) -> Estimate:
         result = _maximise(source, frame, theta0, options)
         separation = Separation(False)
         if kind == "none":
-            ranges = _column_ranges(source.X)
+            high, low = frame.column_extremes
+            ranges = np.maximum(high, -low)
             step, moves = next_step(result, ranges)
             if options.detect_separation and _looks_divergent(result, ranges):
                 # The iterations move every diverging coefficient, including those a
@@ -476,11 +477,6 @@ def _honest_verdict(
             "(detect_separation=True checks; penalty='firth' gives finite estimates)"
         ),
     )
-
-
-def _column_ranges(X: np.ndarray) -> np.ndarray:
-    """Largest |value| of each column (no copy of X)."""
-    return np.maximum(X.max(axis=0), -X.min(axis=0))
 
 
 def _looks_divergent(result: NewtonResult, ranges: np.ndarray) -> bool:

@@ -11,10 +11,11 @@ import pandas as pd
 from ..exceptions import DataError
 from .checks import (
     check_dropped,
+    check_extremes,
     check_finite,
     check_missing_policy,
-    check_scale,
     check_weights,
+    column_extremes,
     resolve_weights,
 )
 from .exog import read_exog
@@ -80,13 +81,16 @@ def frame_from_arrays(
     names = exog_read.names
     X = np.ascontiguousarray(X if n_dropped == 0 else X[ok])
     check_finite(X, names)
-    check_scale(X, names)
+    # The extremes read_exog found are those of X unless rows were dropped.
+    extremes = exog_read.extremes if n_dropped == 0 else None
+    extremes = column_extremes(X) if extremes is None else extremes
+    check_extremes(extremes, names)
     outcome = encode_outcome(y_raw if n_dropped == 0 else y_raw[ok], str(name), reference)
     w = None
     if w_raw is not None:
         totals = np.bincount(outcome.codes, weights=w_raw[ok], minlength=outcome.n_levels)
         w = check_weights(w_raw[ok], totals, outcome.model_levels, outcome.name)
-    return ModelFrame(
+    frame = ModelFrame(
         design_rows=X,
         outcome=outcome,
         weights=w,
@@ -96,6 +100,7 @@ def frame_from_arrays(
         n_dropped=n_dropped,
         dropped_by_column=counts,
     )
+    return frame.knowing_extremes(extremes)
 
 
 def _as_1d(values: Any, label: str) -> np.ndarray:

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ..exceptions import DataError
-from .checks import check_finite, check_scale
+from .checks import check_finite, check_scale, column_extremes
 
 
 class Exog(NamedTuple):
@@ -25,6 +25,9 @@ class Exog(NamedTuple):
     values: np.ndarray
     names: tuple[str, ...]
     row_index: pd.Index  # not "index", which would hide tuple.index
+    # The columns' column_extremes when reading needed them (a numpy array's constant
+    # column), for the checks after it.
+    extremes: tuple[np.ndarray, np.ndarray] | None = None
 
 
 def read_exog(exog: Any) -> Exog:
@@ -62,10 +65,11 @@ def read_exog(exog: Any) -> Exog:
             "use the formula interface, e.g. mnlogit.fit('y ~ C(group)', data)"
         )
     names = [f"x{j + 1}" for j in range(array.shape[1])]
-    constant = np.flatnonzero((array.max(axis=0) == 1) & (array.min(axis=0) == 1))
+    extremes = column_extremes(array)
+    constant = np.flatnonzero((extremes[0] == 1) & (extremes[1] == 1))
     if constant.size:
         names = _numbered(array.shape[1], int(constant[0]))
-    return Exog(array, tuple(names), pd.RangeIndex(array.shape[0]))
+    return Exog(array, tuple(names), pd.RangeIndex(array.shape[0]), extremes)
 
 
 def _check_shape(shape: tuple[int, ...]) -> None:

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from ..exceptions import DataError
+from .checks import column_extremes
 from .evaluate import FactorValues, assemble
 from .exog import array_design
 from .outcome import Outcome
@@ -190,13 +191,28 @@ class ModelFrame:
         return len(self.exog_names)
 
     @cached_property
+    def column_extremes(self) -> tuple[np.ndarray, np.ndarray]:
+        """Largest and smallest value of each design column (-inf and inf without rows;
+        of the distinct rows when collapsed, which have the same extremes); read-only."""
+        X = self.patterns.X if self.patterns is not None else self.X
+        extremes = column_extremes(X)
+        for array in extremes:
+            array.flags.writeable = False
+        return extremes
+
+    def knowing_extremes(self, extremes: tuple[np.ndarray, np.ndarray]) -> ModelFrame:
+        """This frame, with the :attr:`column_extremes` of its design already computed
+        by the checks that built it (a scan of the rows less)."""
+        high, low = (np.array(a, dtype=np.float64) for a in extremes)
+        high.flags.writeable = low.flags.writeable = False
+        # A cached property's value lives in the instance dictionary.
+        self.__dict__["column_extremes"] = (high, low)
+        return self
+
+    @cached_property
     def constant_column(self) -> int | None:
         """Index of the first non-zero constant design column (the intercept), if any."""
-        X = self.patterns.X if self.patterns is not None else self.X
-        if X.shape[0] == 0:
-            return None
-        # Largest equals smallest: two reductions, no n x k temporary (X has no NaN).
-        high, low = X.max(axis=0), X.min(axis=0)
+        high, low = self.column_extremes
         candidates = np.flatnonzero((high == low) & (high != 0))
         return int(candidates[0]) if candidates.size else None
 

@@ -6,6 +6,7 @@ import numbers
 
 import numpy as np
 from scipy import linalg, stats
+from scipy.linalg import lapack
 
 from ..core.rank import definite_cholesky
 from ..core.threads import single_threaded_blas
@@ -29,8 +30,12 @@ def inverse_information(hessian: np.ndarray) -> np.ndarray:
             factor = definite_cholesky(-hessian)
         except linalg.LinAlgError:
             return np.full(hessian.shape, np.nan)
-        cov = linalg.cho_solve(factor, np.eye(hessian.shape[0]), check_finite=False)
-    return (cov + cov.T) / 2.0
+        # The inverse from the factor itself (LAPACK's potri, half the arithmetic of
+        # solving against the identity); it fills the lower triangle only.
+        lower, info = lapack.dpotri(factor[0], lower=1)
+    if info != 0:
+        return np.full(hessian.shape, np.nan)
+    return np.tril(lower) + np.tril(lower, -1).T
 
 
 def normal_quantile(alpha: float) -> float:
