@@ -108,6 +108,7 @@ def newton(
     options: SolverOptions = DEFAULT_SOLVER,
     *,
     scoring: bool = False,
+    first: Derivatives | None = None,
 ) -> NewtonResult:
     """Maximise a concave log-likelihood by Newton-Raphson with step-halving.
 
@@ -130,6 +131,8 @@ def newton(
         most ``gtol**2`` (after a linear last step the error is near the step itself),
         or of at most ``gtol`` once the decrement stops falling: its rounding floor,
         beyond which no iteration can improve the estimate.
+    first : the derivatives at ``theta0`` when they are known without calling
+        ``evaluate`` (e.g. a Hessian in closed form at the starting values).
 
     Returns
     -------
@@ -149,7 +152,7 @@ def newton(
     callback, scale = options.callback, options.scale
     start = time.perf_counter()
     theta = np.array(theta0, dtype=np.float64)
-    current = evaluate(theta)
+    current = evaluate(theta) if first is None else first
     if not np.isfinite(current.llf):
         raise FloatingPointError("log-likelihood is not finite at the starting values")
     rows: list[dict] = []

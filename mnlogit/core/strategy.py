@@ -63,7 +63,8 @@ def fit_rows(
     """Maximum likelihood on a row source, by the route its size calls for.
 
     Many rows (:data:`MANY_ROWS`): :func:`fit_many_rows`. Hessian passes cheaper than
-    :data:`REUSE_FLOPS`: plain Newton. In between: exact Newton steps while the
+    :data:`REUSE_FLOPS`: plain Newton (its first step with ``hessian0``'s Hessian and a
+    gradient pass, if it has one). In between: exact Newton steps while the
     decrement exceeds :data:`EXACT_ABOVE`, then secant-updated Hessians and gradient
     passes (:func:`mnlogit.core.newton.newton_reusing_hessian`) up to the confirming
     exact Hessian -- about half the Hessian passes of plain Newton, the same estimate
@@ -83,9 +84,13 @@ def fit_rows(
     """
     if source.n_rows >= MANY_ROWS:
         return fit_many_rows(source, theta0, options)
-    if source.row_flops[0] * source.n_rows < REUSE_FLOPS:
-        return newton(source.derivatives, theta0, options)
     start = None if hessian0 is None else hessian0()
+    if source.row_flops[0] * source.n_rows < REUSE_FLOPS:
+        # The first step needs no Hessian pass when the start's Hessian is known.
+        first = None
+        if start is not None:
+            first = source.derivatives(theta0, hessian=False)._replace(hessian=start)
+        return newton(source.derivatives, theta0, options, first=first)
     return newton_reusing_hessian(
         source.derivatives,
         theta0,
