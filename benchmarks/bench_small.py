@@ -7,7 +7,9 @@
 Cases (``mnlogit.datasets.make_multinomial``, seed 1): K = 5 outcomes and p = 20
 standard-normal predictors at n = 10^3, 10^4, 10^5, 10^6; the wide case K = 10,
 p = 50, n = 2*10^5 (as in bench_fit.py). Tools, in one process, interleaved
-repetition by repetition (the machine is shared: each tool sees the same load):
+repetition by repetition (the machine is shared: each tool sees the same load; ten times
+``--reps`` repetitions at 10^3 rows, where a fit takes milliseconds, half of them at 10^6
+rows and in the wide case):
 
 - ``mnlogit``: ``MNLogit(y, X).fit()`` and its standard errors (arrays in);
 - ``sklearn lbfgs`` / ``sklearn newton-cholesky``: ``LogisticRegression(C=np.inf,
@@ -122,7 +124,13 @@ def bench_case(name: str, reps: int, statsmodels_all: bool) -> dict:
     X, y = arrays(name)
     tools = tools_for(name, statsmodels_all)
     llfs = {tool: fit(X, y) for tool, fit in tools.items()}  # warm-up, and the answers
-    reps = reps if CASES[name]["n"] < 1_000_000 and name != "wide" else max(1, reps // 2)
+    n_rows = CASES[name]["n"]
+    if n_rows >= 1_000_000 or name == "wide":
+        reps = max(1, reps // 2)
+    elif n_rows <= 1_000:
+        # Fits of milliseconds: ten times the repetitions, or a shared machine's noise
+        # decides the minimum.
+        reps *= 10
     times = interleaved({tool: (lambda f=fit: f(X, y)) for tool, fit in tools.items()}, reps)
     row = {"case": name, **CASES[name], "reps": reps, "tools": {}}
     for tool, seconds in times.items():
