@@ -84,6 +84,7 @@ def _index_arrays(index: pd.Index, arrays: dict[str, np.ndarray]) -> dict[str, A
     if isinstance(index, pd.DatetimeIndex):
         description["kind"] = "datetime"
         description["tz"] = None if index.tz is None else str(index.tz)
+        description["freq"] = index.freqstr
         arrays["row_index"] = index.tz_convert(None).to_numpy() if index.tz else index.to_numpy()
         return description
     values = index.to_numpy()
@@ -103,9 +104,17 @@ def _index_from(description: dict[str, Any], values: np.ndarray) -> pd.Index:
         if values.dtype.kind != "M":
             raise MNLogitError("row labels stored as dates are not dates")
         index = pd.DatetimeIndex(values, name=name)
-        return (
-            index.tz_localize("UTC").tz_convert(description["tz"]) if description["tz"] else index
-        )
+        if description["tz"]:
+            index = index.tz_localize("UTC").tz_convert(description["tz"])
+        freq = description.get("freq")  # absent from files written before it was kept
+        if freq is None:
+            return index
+        try:
+            return pd.DatetimeIndex(index, freq=str(freq))
+        except (ValueError, TypeError):
+            raise MNLogitError(
+                f"row labels stored as dates do not follow their stored frequency {freq!r}"
+            ) from None
     if (
         kind == "numbers"
         and values.dtype.kind in "iufb"

@@ -64,7 +64,26 @@ def test_datetime_index_round_trips_as_dates(iris, tmp_path):
     data = iris.set_axis(pd.date_range("2020-01-01", periods=150, freq="D", tz="Europe/Paris"))
     res = mnlogit.fit("Species ~ Sepal_Length", data)
     loaded = _round_trip(res, tmp_path / "d.mnlogit")
-    pd.testing.assert_index_equal(loaded.model_frame.row_index, res.model_frame.row_index)
+    pd.testing.assert_index_equal(
+        loaded.model_frame.row_index, res.model_frame.row_index, check_exact=True
+    )
+    assert loaded.model_frame.row_index.freq == res.model_frame.row_index.freq == "D"
+
+
+@pytest.mark.parametrize("freq", ["not a frequency", "h"])
+def test_a_stored_frequency_the_dates_do_not_follow_is_named(iris, tmp_path, freq):
+    data = iris.set_axis(pd.date_range("2020-01-01", periods=150, freq="D"))
+    path = tmp_path / "f.mnlogit"
+    mnlogit.fit("Species ~ Sepal_Length", data).save(path)
+    with zipfile.ZipFile(path) as archive:
+        meta = json.loads(archive.read("model.json"))
+        arrays = archive.read("arrays.npz")
+    meta["frame"]["row_index"]["freq"] = freq
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("model.json", json.dumps(meta))
+        archive.writestr("arrays.npz", arrays)
+    with pytest.raises(mnlogit.MNLogitError, match="stored frequency"):
+        mnlogit.load(path)
 
 
 def test_a_failed_save_leaves_the_previous_file(iris, tmp_path):
