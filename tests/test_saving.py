@@ -24,6 +24,17 @@ def iris():
     return mnlogit.datasets.load_iris()
 
 
+def _rewrite_meta(path, change):
+    """Apply ``change`` to a saved model's description (as a tampered file would)."""
+    with zipfile.ZipFile(path) as archive:
+        meta = json.loads(archive.read("model.json"))
+        arrays = archive.read("arrays.npz")
+    change(meta)
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("model.json", json.dumps(meta))
+        archive.writestr("arrays.npz", arrays)
+
+
 def _round_trip(res, path):
     res.save(path)
     return mnlogit.load(path)
@@ -75,13 +86,7 @@ def test_a_stored_frequency_the_dates_do_not_follow_is_named(iris, tmp_path, fre
     data = iris.set_axis(pd.date_range("2020-01-01", periods=150, freq="D"))
     path = tmp_path / "f.mnlogit"
     mnlogit.fit("Species ~ Sepal_Length", data).save(path)
-    with zipfile.ZipFile(path) as archive:
-        meta = json.loads(archive.read("model.json"))
-        arrays = archive.read("arrays.npz")
-    meta["frame"]["row_index"]["freq"] = freq
-    with zipfile.ZipFile(path, "w") as archive:
-        archive.writestr("model.json", json.dumps(meta))
-        archive.writestr("arrays.npz", arrays)
+    _rewrite_meta(path, lambda meta: meta["frame"]["row_index"].update(freq=freq))
     with pytest.raises(mnlogit.MNLogitError, match="stored frequency"):
         mnlogit.load(path)
 
@@ -152,13 +157,7 @@ def test_killing_a_save_in_progress_never_leaves_an_unreadable_file(iris, tmp_pa
 def test_versions_outside_the_supported_range_are_refused(iris, tmp_path, change, message):
     path = tmp_path / "m.mnlogit"
     mnlogit.fit("Species ~ Sepal_Length", iris).save(path)
-    with zipfile.ZipFile(path) as archive:
-        meta = json.loads(archive.read("model.json"))
-        arrays = archive.read("arrays.npz")
-    change(meta)
-    with zipfile.ZipFile(path, "w") as archive:
-        archive.writestr("model.json", json.dumps(meta))
-        archive.writestr("arrays.npz", arrays)
+    _rewrite_meta(path, change)
     with pytest.raises(DataError, match=message):
         mnlogit.load(path)
 
