@@ -21,10 +21,11 @@ import pandas as pd
 from ..exceptions import DataError, FormulaError
 from .checks import (
     check_dropped,
+    check_extremes,
     check_finite,
     check_missing_policy,
-    check_scale,
     check_weights,
+    column_extremes,
     resolve_weights,
 )
 from .columns import Columns
@@ -155,8 +156,8 @@ def frame_from_formula(
         w_used = w_raw[kept] if n_dropped else w_raw
         totals = np.bincount(outcome.codes, weights=w_used, minlength=outcome.n_levels)
         w = check_weights(w_used, totals, outcome.model_levels, outcome.name)
-    design_rows, patterns = _design_rows(spec, factor_vals, kept, outcome, w)
-    return ModelFrame(
+    design_rows, patterns, extremes = _design_rows(spec, factor_vals, kept, outcome, w)
+    frame = ModelFrame(
         design_rows=design_rows,
         outcome=outcome,
         weights=w,
@@ -169,6 +170,7 @@ def frame_from_formula(
         formula=formula,
         patterns=patterns,
     )
+    return frame.knowing_extremes(extremes)
 
 
 @dataclass
@@ -246,18 +248,23 @@ def _design_rows(
     kept: np.ndarray,
     outcome: Outcome,
     weights: np.ndarray | None,
-) -> tuple[Any, Patterns | None]:
+) -> tuple[Any, Patterns | None, tuple[np.ndarray, np.ndarray]]:
     """The design of the rows used, or (factor-only designs with many rows) their level
-    codes and the distinct patterns the solver needs."""
+    codes and the distinct patterns the solver needs; and the design columns' extremes
+    (checked for scale)."""
     everything = len(kept) == values.n_rows
     if spec.categorical_only and len(kept) >= COLLAPSE_ROWS:
         codes = {p: (c if everything else c[kept]) for p, c in values.codes.items()}
         coded = CodedRows(spec, codes)
-        return coded, _patterns(coded, outcome, weights)
+        patterns = _patterns(coded, outcome, weights)
+        extremes = column_extremes(patterns.X)  # the distinct rows: the same extremes
+        check_extremes(extremes, spec.column_names)
+        return coded, patterns, extremes
     X = assemble(spec, values, kept)
     check_finite(X, spec.column_names)
-    check_scale(X, spec.column_names)
-    return X, None
+    extremes = column_extremes(X)
+    check_extremes(extremes, spec.column_names)
+    return X, None, extremes
 
 
 def _patterns(coded: CodedRows, outcome: Outcome, weights: np.ndarray | None) -> Patterns:
@@ -281,7 +288,6 @@ def _patterns(coded: CodedRows, outcome: Outcome, weights: np.ndarray | None) ->
     sample = CodedRows(coded.spec, {p: c[rows] for p, c in coded.codes.items()})
     X = sample.design()
     check_finite(X, coded.spec.column_names)
-    check_scale(X, coded.spec.column_names)
     return Patterns(np.ascontiguousarray(X), outcome.codes[rows], pattern_weights.astype(float))
 
 
