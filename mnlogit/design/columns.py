@@ -92,7 +92,8 @@ builtins.list
             return column.set_axis(pd.RangeIndex(self.n_rows))
         series = self._native[name]
         if series.dtype.is_numeric():
-            return pd.Series(series.to_numpy(), name=name)
+            # The library's own buffer where it allows (read-only): pandas would copy it.
+            return pd.Series(series.to_numpy(), name=name, copy=False)
         return series.to_pandas().set_axis(pd.RangeIndex(self.n_rows))
 
     def with_column(self, name: str, values: Any) -> Columns:
