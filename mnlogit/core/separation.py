@@ -52,10 +52,6 @@ class Separation:
     direction: np.ndarray | None = None
     checked: bool = True
 
-    def involved(self, outcome: object, term: str) -> bool:
-        """Whether the coefficient of ``term`` for ``outcome`` is affected."""
-        return self.separated and outcome in self.outcomes and term in self.terms
-
     def extended(self, moving: np.ndarray, step: np.ndarray) -> Separation:
         """The separation with the coefficients the iterations still move (``moving``, a
         (k, m) mask; ``step``, the (k, m) next Newton step) added to the direction.

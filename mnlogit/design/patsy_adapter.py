@@ -56,12 +56,6 @@ class ParsedFormula:
         """Every distinct factor code of the right-hand side, in order of appearance."""
         return tuple(dict.fromkeys(code for term in self.terms for code in term))
 
-    @property
-    def rhs(self) -> str:
-        """The right-hand side as patsy writes it (``"1 + x + C(g):x"``)."""
-        parts = [":".join(term) if term else "1" for term in self.terms]
-        return " + ".join(parts) if () in self.terms else " + ".join(["0", *parts])
-
 
 def parse_formula(formula: str, outcome: bool = True) -> ParsedFormula:
     """Parse ``"y ~ terms"`` (or, with ``outcome=False``, a right-hand side ``"terms"``).
